@@ -1,0 +1,3 @@
+module hyperfleet-oracle
+
+go 1.26
