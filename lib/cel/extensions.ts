@@ -1,0 +1,249 @@
+import type { Environment } from '@marcbachmann/cel-js';
+import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
+import { formatString } from './format.ts';
+import { goQuote } from './go-json.ts';
+
+/**
+ * The parts of cel-go's ext.Strings() and ext.Lists() (all versions, as the Go adapter
+ * enables them) that cel-js lacks, plus cel-go's runtime heterogeneous numeric equality and
+ * ordering for operands cel-js types statically (`1 == 1.0`). Errors use cel-go's wording.
+ */
+
+class StringsNamespace {}
+class ListsNamespace {}
+
+const MAX_RANGE = 1_000_000n;
+
+/** Thrown by extension functions; program.ts turns it into a CelError with cel-go's text. */
+export class ExtensionError extends Error {}
+
+function num(v: bigint | number | UnsignedInt): number | bigint {
+  return v instanceof UnsignedInt ? v.value : v;
+}
+
+/** Exact comparison of int/uint/double, as cel-go compares mixed numeric types. */
+export function compareNumbers(a: bigint | number | UnsignedInt, b: bigint | number | UnsignedInt): number {
+  const x = num(a);
+  const y = num(b);
+  if (typeof x === 'bigint' && typeof y === 'bigint') return x < y ? -1 : x > y ? 1 : 0;
+  if (typeof x === 'number' && typeof y === 'number')
+    return x < y ? -1 : x > y ? 1 : x === y ? 0 : Number.NaN;
+  const [big, dbl, sign] = typeof x === 'bigint' ? [x, y as number, 1] : [y as bigint, x as number, -1];
+  if (Number.isNaN(dbl)) return Number.NaN;
+  if (dbl === Number.POSITIVE_INFINITY) return -sign;
+  if (dbl === Number.NEGATIVE_INFINITY) return sign;
+  const floor = BigInt(Math.floor(dbl));
+  if (big < floor) return -sign;
+  if (big > floor) return sign;
+  return dbl > Math.floor(dbl) ? -sign : 0;
+}
+
+function registerNumericOperators(env: Environment): void {
+  const kinds = ['int', 'uint', 'double'] as const;
+  const ops: Record<string, (c: number) => boolean> = {
+    '==': (c) => c === 0,
+    '<': (c) => c < 0,
+    '<=': (c) => c <= 0,
+    '>': (c) => c > 0,
+    '>=': (c) => c >= 0,
+  };
+  for (const l of kinds) {
+    for (const r of kinds) {
+      if (l === r) continue;
+      for (const [op, test] of Object.entries(ops)) {
+        // cel-js derives `!=` from `==` and already orders some pairs itself.
+        try {
+          env.registerOperator(`${l} ${op} ${r}`, (a, b) => test(compareNumbers(a, b)));
+        } catch (err) {
+          if (!(err instanceof Error && /already registered/.test(err.message))) throw err;
+        }
+      }
+    }
+  }
+}
+
+function registerStrings(env: Environment): void {
+  env.registerType('StringsNamespace', StringsNamespace);
+  env.registerConstant('strings', 'StringsNamespace', new StringsNamespace());
+  // cel-go indexes strings by code point, not UTF-16 unit.
+  env.registerFunction('string.charAt(int): string', (s: string, i: bigint) => {
+    const chars = [...s];
+    if (i < 0n || i > BigInt(chars.length)) throw new ExtensionError(`index out of range: ${i}`);
+    return chars[Number(i)] ?? '';
+  });
+  env.registerFunction(
+    'string.replace(string, string, int): string',
+    (s: string, from: string, to: string, n: bigint) => {
+      if (n < 0n) return s.replaceAll(from, to);
+      let out = '';
+      let rest = s;
+      for (let k = 0n; k < n; k++) {
+        const at = rest.indexOf(from);
+        if (at < 0) break;
+        if (from === '') {
+          // Go's strings.Replace with an empty needle inserts before every rune.
+          const first = [...rest][0] ?? '';
+          out += to + first;
+          rest = rest.slice(first.length);
+          if (first === '') break;
+          continue;
+        }
+        out += rest.slice(0, at) + to;
+        rest = rest.slice(at + from.length);
+      }
+      return out + rest;
+    },
+  );
+  env.registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''));
+  env.registerFunction('StringsNamespace.quote(string): string', (_ns: StringsNamespace, s: string) =>
+    goQuote(s).replaceAll('\\u003c', '<').replaceAll('\\u003e', '>').replaceAll('\\u0026', '&'),
+  );
+  env.registerFunction('string.format(list): string', (s: string, args: unknown[]) => formatString(s, args));
+}
+
+function sortKey(v: unknown): [string, unknown] {
+  if (typeof v === 'bigint') return ['int', v];
+  if (typeof v === 'number') return ['double', v];
+  if (v instanceof UnsignedInt) return ['uint', v.value];
+  if (typeof v === 'string') return ['string', v];
+  if (typeof v === 'boolean') return ['bool', v];
+  if (v instanceof Date) return ['timestamp', v.getTime()];
+  if (v instanceof Duration) return ['duration', v.valueOf()];
+  throw new ExtensionError('list elements must be comparable');
+}
+
+function compareKeys(a: unknown, b: unknown): number {
+  const [ka, va] = sortKey(a);
+  const [kb, vb] = sortKey(b);
+  if (ka !== kb) throw new ExtensionError('list elements must have the same type');
+  if (ka === 'string') return compareCodePoints(va as string, vb as string);
+  return (va as number) < (vb as number) ? -1 : (va as number) > (vb as number) ? 1 : 0;
+}
+
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const ca = [...a];
+  const cb = [...b];
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+    const d = ca[i]!.codePointAt(0)! - cb[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return ca.length - cb.length;
+}
+
+function sortByKeys<T>(items: readonly T[], keys: readonly unknown[]): T[] {
+  const idx = items.map((_, i) => i);
+  idx.sort((i, j) => compareKeys(keys[i], keys[j]));
+  return idx.map((i) => items[i]!);
+}
+
+function flatten(list: readonly unknown[], depth: bigint): unknown[] {
+  if (depth < 0n) throw new ExtensionError('level must be non-negative');
+  const out: unknown[] = [];
+  for (const v of list) {
+    if (Array.isArray(v) && depth > 0n) out.push(...flatten(v, depth - 1n));
+    else out.push(v);
+  }
+  return out;
+}
+
+export type Equals = (a: unknown, b: unknown) => boolean;
+
+function registerLists(env: Environment, equals: Equals): void {
+  env.registerType('ListsNamespace', ListsNamespace);
+  env.registerConstant('lists', 'ListsNamespace', new ListsNamespace());
+  env.registerFunction('list.slice(int, int): list', (l: unknown[], start: bigint, end: bigint) => {
+    if (start < 0n || end < 0n)
+      throw new ExtensionError(`cannot slice(${start}, ${end}), negative indexes not supported`);
+    if (start > end)
+      throw new ExtensionError(
+        `cannot slice(${start}, ${end}), start index must be less than or equal to end index`,
+      );
+    if (end > BigInt(l.length))
+      throw new ExtensionError(`cannot slice(${start}, ${end}), list is length ${l.length}`);
+    return l.slice(Number(start), Number(end));
+  });
+  env.registerFunction('list.flatten(): list', (l: unknown[]) => flatten(l, 1n));
+  env.registerFunction('list.flatten(int): list', (l: unknown[], depth: bigint) => flatten(l, depth));
+  env.registerFunction('list.reverse(): list', (l: unknown[]) => [...l].reverse());
+  env.registerFunction('list.sort(): list', (l: unknown[]) => sortByKeys(l, l));
+  env.registerFunction('list.distinct(): list', (l: unknown[]) => {
+    const out: unknown[] = [];
+    for (const v of l) if (!out.some((o) => equals(o, v))) out.push(v);
+    return out;
+  });
+  env.registerFunction('ListsNamespace.range(int): list<int>', (_ns: ListsNamespace, n: bigint) => {
+    if (n > MAX_RANGE)
+      throw new ExtensionError(`lists.range: size ${n} exceeds maximum allowed size ${MAX_RANGE}`);
+    const out: bigint[] = [];
+    for (let i = 0n; i < n; i++) out.push(i);
+    return out;
+  });
+  registerSortBy(env);
+}
+
+interface SortByMacro {
+  receiver: MacroAst;
+  varName: string;
+  key: MacroAst;
+  bindCtx?: MacroCtx;
+}
+// cel-js passes its internal AST, checker and evaluator objects to macro hooks; only the few
+// members used here are described.
+interface MacroAst {
+  op: string;
+  args: unknown;
+}
+interface MacroCtx {
+  forkWithVariable(name: string, type: unknown): MacroCtx;
+  reuse(ctx: MacroCtx): MacroCtx;
+  setIterValue(value: unknown, ev: MacroEvaluator): MacroCtx;
+}
+interface MacroChecker {
+  check(ast: MacroAst, ctx: MacroCtx): { kind: string; valueType?: unknown };
+  registry: { getType(name: string): unknown };
+}
+interface MacroEvaluator {
+  run(ast: MacroAst, ctx: MacroCtx): unknown;
+}
+
+function registerSortBy(env: Environment): void {
+  env.registerFunction(
+    'list.sortBy(ast, ast): list',
+    ({ args, receiver }: { args: MacroAst[]; receiver: MacroAst }) => {
+      const [iter, key] = args;
+      if (iter?.op !== 'id' || typeof iter.args !== 'string' || !key) {
+        throw new ExtensionError('sortBy(var, keyExpr) requires an identifier as its first argument');
+      }
+      const macro: SortByMacro & {
+        typeCheck: (c: MacroChecker, m: SortByMacro, ctx: MacroCtx) => unknown;
+        evaluate: (e: MacroEvaluator, m: SortByMacro, ctx: MacroCtx) => unknown;
+      } = {
+        receiver,
+        varName: iter.args,
+        key,
+        typeCheck(checker, m, ctx) {
+          const listType = checker.check(m.receiver, ctx);
+          const elem = listType.kind === 'list' ? listType.valueType : checker.registry.getType('dyn');
+          m.bindCtx = ctx.forkWithVariable(m.varName, elem);
+          checker.check(m.key, m.bindCtx);
+          return listType;
+        },
+        evaluate(ev, m, ctx) {
+          const list = ev.run(m.receiver, ctx);
+          if (!Array.isArray(list)) throw new ExtensionError('sortBy() receiver must be a list');
+          const bindCtx = m.bindCtx!;
+          const keys = list.map((item) => ev.run(m.key, bindCtx.reuse(ctx).setIterValue(item, ev)));
+          return sortByKeys(list, keys);
+        },
+      };
+      return macro;
+    },
+  );
+}
+
+export function registerExtensions(env: Environment, equals: Equals): void {
+  registerNumericOperators(env);
+  registerStrings(env);
+  registerLists(env, equals);
+}

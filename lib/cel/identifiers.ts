@@ -1,0 +1,67 @@
+import type { ASTNode } from '@marcbachmann/cel-js';
+import { NAMESPACES } from './env.ts';
+
+// Receiver macros whose first argument names a variable scoped to the remaining arguments.
+const BINDING_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter', 'sortBy']);
+
+/** Free variables of a parsed expression: what the caller must provide, sorted. */
+export function freeIdentifiers(ast: ASTNode): string[] {
+  const found = new Set<string>();
+  visit(ast, new Set(), found);
+  return [...found].sort();
+}
+
+function visit(node: ASTNode, bound: ReadonlySet<string>, found: Set<string>): void {
+  switch (node.op) {
+    case 'value':
+      return;
+    case 'id':
+      if (!bound.has(node.args) && !NAMESPACES.has(node.args)) found.add(node.args);
+      return;
+    case '.':
+    case '.?':
+      visit(node.args[0], bound, found);
+      return;
+    case 'call':
+      for (const a of node.args[1]) visit(a, bound, found);
+      return;
+    case 'rcall': {
+      const [name, receiver, args] = node.args;
+      const first = args[0];
+      if (
+        receiver.op === 'id' &&
+        receiver.args === 'cel' &&
+        name === 'bind' &&
+        first?.op === 'id' &&
+        args.length === 3
+      ) {
+        visit(args[1]!, bound, found);
+        visit(args[2]!, new Set([...bound, first.args]), found);
+        return;
+      }
+      visit(receiver, bound, found);
+      if (BINDING_MACROS.has(name) && first?.op === 'id' && args.length >= 2) {
+        const inner = new Set([...bound, first.args]);
+        for (const a of args.slice(1)) visit(a, inner, found);
+        return;
+      }
+      for (const a of args) visit(a, bound, found);
+      return;
+    }
+    case 'list':
+      for (const a of node.args) visit(a, bound, found);
+      return;
+    case 'map':
+      for (const [k, v] of node.args) {
+        visit(k, bound, found);
+        visit(v, bound, found);
+      }
+      return;
+    case '!_':
+    case '-_':
+      visit(node.args, bound, found);
+      return;
+    default:
+      for (const a of node.args) visit(a, bound, found);
+  }
+}

@@ -1,0 +1,133 @@
+import { type ASTNode, EvaluationError, ParseError, type ParseResult } from '@marcbachmann/cel-js';
+import { withClock } from './adapter-functions.ts';
+import { celEnvironment } from './env.ts';
+import { CelError } from './errors.ts';
+import { freeIdentifiers } from './identifiers.ts';
+import { engineReason } from './messages.ts';
+import { fromCel } from './values.ts';
+
+export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelError };
+
+export interface CelEvaluateOptions {
+  /** The clock `now()`, `conditionAge()` and `stableFor()` read; defaults to the system clock. */
+  now?: () => Date;
+}
+
+export interface CelProgram {
+  readonly expression: string;
+  /** Free top-level variable names the expression reads, sorted, for load-time declaration checks. */
+  readonly identifiers: string[];
+  /** Never throws: every failure, including engine bugs, comes back as `{ ok: false }`. */
+  evaluate(vars: Record<string, unknown>, options?: CelEvaluateOptions): CelResult;
+}
+
+class CompiledProgram implements CelProgram {
+  readonly expression: string;
+  readonly identifiers: string[];
+  readonly #run: ParseResult;
+
+  constructor(expression: string, run: ParseResult) {
+    this.expression = expression;
+    this.#run = run;
+    this.identifiers = freeIdentifiers(run.ast);
+  }
+
+  evaluate(vars: Record<string, unknown>, options: CelEvaluateOptions = {}): CelResult {
+    try {
+      const raw = withClock(options.now, () => this.#run(vars));
+      if (raw instanceof Promise) {
+        // Only async custom functions produce promises and none are registered; guard anyway.
+        raw.catch(() => {});
+        return {
+          ok: false,
+          error: new CelError('eval', this.expression, 'asynchronous result not supported'),
+        };
+      }
+      return { ok: true, value: fromCel(raw) };
+    } catch (err) {
+      return { ok: false, error: toEvalError(this.expression, err) };
+    }
+  }
+}
+
+function offsetOf(err: unknown): number | undefined {
+  if (err instanceof ParseError || err instanceof EvaluationError) return err.range?.start;
+  if (err && typeof err === 'object' && 'range' in err) {
+    const range = (err as { range?: { start?: unknown } }).range;
+    if (typeof range?.start === 'number') return range.start;
+  }
+  return undefined;
+}
+
+export function toEvalError(expression: string, err: unknown): CelError {
+  if (err instanceof CelError) return err;
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    return new CelError('eval', expression, 'expression nesting too deep', { cause: err });
+  }
+  const offset = offsetOf(err);
+  return new CelError(
+    'eval',
+    expression,
+    engineReason(err),
+    offset === undefined ? { cause: err } : { offset, cause: err },
+  );
+}
+
+const CACHE_LIMIT = 2_000;
+const cache = new Map<string, CelProgram>();
+
+/**
+ * Parses `expression` once; the same text returns the same program (bounded LRU), so hot
+ * paths can call this per event without re-parsing. Throws CelError (CEL_PARSE) on bad syntax.
+ */
+export function compileCel(expression: string): CelProgram {
+  const hit = cache.get(expression);
+  if (hit !== undefined) {
+    cache.delete(expression);
+    cache.set(expression, hit);
+    return hit;
+  }
+  const program = parseProgram(expression);
+  cache.set(expression, program);
+  if (cache.size > CACHE_LIMIT) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  return program;
+}
+
+/** Test and bench hook: how many programs are cached, and a way to start cold. */
+export function celCacheSize(): number {
+  return cache.size;
+}
+
+export function clearCelCache(): void {
+  cache.clear();
+}
+
+function parseProgram(expression: string): CelProgram {
+  let run: ParseResult;
+  try {
+    run = celEnvironment().parse(expression);
+  } catch (err) {
+    if (err instanceof ParseError) {
+      const offset = offsetOf(err);
+      throw new CelError(
+        'parse',
+        expression,
+        engineReason(err),
+        offset === undefined ? { cause: err } : { offset, cause: err },
+      );
+    }
+    if (err instanceof RangeError) {
+      throw new CelError('parse', expression, 'expression nesting too deep', { cause: err });
+    }
+    // cel-js rejects a few well-formed texts while parsing (static misuse of a macro, say);
+    // cel-go parses those and fails when evaluating, so the failure is deferred to evaluate().
+    const error = toEvalError(expression, err);
+    return { expression, identifiers: [], evaluate: () => ({ ok: false, error }) };
+  }
+  return new CompiledProgram(expression, run);
+}
+
+export type { ASTNode };
