@@ -1,0 +1,55 @@
+/**
+ * One `api_call` of a config (param source, precondition, post action): URL, headers and
+ * body are Go templates over the params; relative URLs go under the HyperFleet API base
+ * path (the client resolves them). A non-2xx answer is a typed HyperfleetApiError.
+ */
+import type { ApiCall } from '../config/schema.ts';
+import { type ApiRequest, type ApiResponse, expectOk } from '../hyperfleet-api/index.ts';
+import { type Clock, render } from './evaluate.ts';
+import type { ExecutionState } from './state.ts';
+
+/** The slice of the HyperFleet API client the executor needs (a dry run passes one with a canned fetch). */
+export interface ApiCaller {
+  request(req: ApiRequest): Promise<ApiResponse>;
+}
+
+export async function executeApiCall(
+  call: ApiCall,
+  state: ExecutionState,
+  deps: { api: ApiCaller; clock: Clock; signal: AbortSignal; traceparent?: string },
+): Promise<ApiResponse & { sentBody?: string }> {
+  const url = render(call.url, state, deps.clock);
+  const headers: Record<string, string> = {};
+  for (const h of call.headers) headers[h.name] = render(h.value, state, deps.clock);
+  const method = call.method.toUpperCase();
+  const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
+  const body = withBody && call.body ? render(call.body, state, deps.clock) : undefined;
+  const resp = await deps.api.request({
+    method,
+    url,
+    headers,
+    ...(body === undefined ? {} : { body }),
+    ...(call.timeout_ms === undefined ? {} : { timeoutMs: call.timeout_ms }),
+    ...(call.retry_attempts ? { retryAttempts: call.retry_attempts } : {}),
+    ...(call.retry_backoff === undefined ? {} : { retryBackoff: call.retry_backoff }),
+    signal: deps.signal,
+    ...(deps.traceparent === undefined ? {} : { traceparent: deps.traceparent }),
+  });
+  expectOk(resp);
+  return body === undefined ? resp : { ...resp, sentBody: body };
+}
+
+/** Parse a JSON object answer the way Go's json.Unmarshal into map[string]interface{} does. */
+export function parseJsonObject(body: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    throw new Error(`${what}: failed to parse API response as JSON: ${(err as Error).message}`);
+  }
+  if (value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${what}: failed to parse API response as JSON: expected an object`);
+  }
+  return value as Record<string, unknown>;
+}

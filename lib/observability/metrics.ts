@@ -1,0 +1,108 @@
+/**
+ * The product's Prometheus metrics. Names follow the Go adapter where the same thing is
+ * measured (`hyperfleet_adapter_events_processed_total{status}`, ...), so existing
+ * dashboards and alerts keep working; the rest are ours (transports, API calls, reloads).
+ *
+ * One registry per process. faas-js-runtime serves `/metrics` from a registry of its own
+ * that a function cannot reach, so `attachToRuntimeMetrics` makes every other registry's
+ * exposition end with ours: one scrape shows runtime and adapter metrics together.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120];
+const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function createMetrics(registry = new Registry()) {
+  const registers = [registry];
+  return {
+    registry,
+    eventsProcessed: new Counter({
+      name: 'hyperfleet_adapter_events_processed_total',
+      help: 'Total number of CloudEvents processed by the adapter',
+      labelNames: ['status'] as const,
+      registers,
+    }),
+    eventDuration: new Histogram({
+      name: 'hyperfleet_adapter_event_processing_duration_seconds',
+      help: 'Duration of event processing in seconds',
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    errors: new Counter({
+      name: 'hyperfleet_adapter_errors_total',
+      help: 'Total number of errors encountered by the adapter',
+      labelNames: ['error_type'] as const,
+      registers,
+    }),
+    eventsRejected: new Counter({
+      name: 'hyperfleet_adapter_events_rejected_total',
+      help: 'Events answered as never processable (malformed CloudEvent, missing data)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    eventAnswers: new Counter({
+      name: 'hyperfleet_adapter_event_answers_total',
+      help: 'HTTP answers given to the event source, by class (handled, retry, rejected)',
+      labelNames: ['answer'] as const,
+      registers,
+    }),
+    buildInfo: new Gauge({
+      name: 'hyperfleet_adapter_build_info',
+      help: 'Build information for the adapter',
+      labelNames: ['component', 'version', 'commit'] as const,
+      registers,
+    }),
+    up: new Gauge({
+      name: 'hyperfleet_adapter_up',
+      help: 'Whether the adapter is up and running',
+      registers,
+    }),
+    apiCalls: new Histogram({
+      name: 'hyperfleet_adapter_api_call_duration_seconds',
+      help: 'HyperFleet API calls by method and status code (0 = no answer)',
+      labelNames: ['method', 'code'] as const,
+      buckets: CALL_BUCKETS,
+      registers,
+    }),
+    transportOps: new Histogram({
+      name: 'hyperfleet_adapter_transport_operation_duration_seconds',
+      help: 'Transport operations (get, list, apply, delete) by transport and outcome',
+      labelNames: ['transport', 'operation', 'outcome'] as const,
+      buckets: CALL_BUCKETS,
+      registers,
+    }),
+    configReloads: new Counter({
+      name: 'hyperfleet_adapter_config_reloads_total',
+      help: 'Configuration reloads after a change of the mounted files, by result',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    configValid: new Gauge({
+      name: 'hyperfleet_adapter_config_valid',
+      help: '1 when the mounted configuration is the one in use, 0 when the last reload was rejected',
+      registers,
+    }),
+    maestroChannelState: new Gauge({
+      name: 'hyperfleet_adapter_maestro_channel_ready',
+      help: '1 when the pooled gRPC channel to Maestro is READY',
+      labelNames: ['endpoint'] as const,
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+let attached = false;
+
+/** Append `registry`'s exposition to every other registry's (the runtime's own `/metrics`). */
+export function attachToRuntimeMetrics(registry: Registry): void {
+  if (attached) return;
+  attached = true;
+  const original = Registry.prototype.metrics;
+  Registry.prototype.metrics = async function metrics(this: Registry): Promise<string> {
+    const own = await original.call(this);
+    if (this === registry) return own;
+    return `${own}\n${await original.call(registry)}`;
+  };
+}
