@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import {
+  createKubernetesTransport,
+  type KubernetesTransport,
+  type KubernetesTransportOptions,
+} from '../../../lib/transport/kubernetes/index.ts';
+import type { KubeObject } from '../../../lib/transport/types.ts';
+import type { StackInfo } from '../../stack/types.ts';
+
+/** Helpers shared by the Direct transport's integration tests (not a test file itself). */
+
+export function stack(): StackInfo {
+  return inject('stack');
+}
+
+/** An admin transport through the stack's kubeconfig, plus any option under test. */
+export function adminTransport(options: KubernetesTransportOptions = {}): Promise<KubernetesTransport> {
+  return createKubernetesTransport({ kubeConfigPath: stack().kube.kubeconfigPath, qps: 0, ...options });
+}
+
+/** A name no other run or test will pick: `<prefix>-<8 hex>`. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function ctx(ms = 30_000): { signal: AbortSignal } {
+  return { signal: AbortSignal.timeout(ms) };
+}
+
+export function namespace(name: string, labels: Record<string, string> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+/** Poll until `check` returns something other than undefined, or fail after `timeoutMs` with `what`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: last });
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
