@@ -1,0 +1,271 @@
+/**
+ * Loading = read -> YAML (with positions) -> unwrap -> camelCase aliases -> overrides (adapter
+ * config only) -> zod -> semantic checks. Every stage adds to one list of problems; a load
+ * either returns normalized configs or throws one ConfigError holding all of them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { normalizeAliases } from './aliases.ts';
+import { type ConfigKind, unwrap } from './envelope.ts';
+import { ConfigError, type ConfigProblem } from './errors.ts';
+import { type ProblemContext, problemAt, problemsFromZod } from './issues.ts';
+import { applyOverrides, type FlagValues } from './overrides.ts';
+import { createRefResolver, type MountMap, parseMounts } from './refs.ts';
+import {
+  type AdapterConfig,
+  AdapterConfigSchema,
+  createTaskConfigSchema,
+  type Envelope,
+  type TaskConfig,
+} from './schema.ts';
+import { checkTaskSemantics, type SemanticReporter, type TemplateInspector } from './semantic.ts';
+import { locate, parseYamlSource, type SourceNode } from './source.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface AdapterConfigOptions {
+  /** Defaults to process.env. */
+  env?: Env;
+  /** Go adapter flag names without dashes, e.g. { 'hyperfleet-api-base-url': 'http://api' }. */
+  flags?: FlagValues;
+}
+
+export interface TaskConfigOptions {
+  /** Container path -> local folder for absolute refs; merged over HYPERFLEET_ADAPTER_MOUNTS. */
+  mounts?: MountMap;
+  /** Defaults to process.env (required `env.X` params are checked against it). */
+  env?: Env;
+  /** Receives non-fatal findings (e.g. a param declared twice). */
+  warnings?: ConfigProblem[];
+}
+
+export interface ConfigPairOptions {
+  configFile: string;
+  taskConfigFile: string;
+  mounts?: MountMap;
+  env?: Env;
+  flags?: FlagValues;
+}
+
+export interface LoadedConfigPair {
+  adapter: AdapterConfig;
+  task: TaskConfig;
+  /** Non-fatal findings, located like problems. */
+  warnings: ConfigProblem[];
+  /** `metadata` of the wrapped form, when the files used it. */
+  metadata: { adapter?: Envelope['metadata']; task?: Envelope['metadata'] };
+}
+
+interface Stage<T> {
+  config?: T;
+  problems: ConfigProblem[];
+  warnings: ConfigProblem[];
+  metadata?: Envelope['metadata'];
+}
+
+export async function loadAdapterConfig(
+  file: string,
+  options: AdapterConfigOptions = {},
+): Promise<AdapterConfig> {
+  const stage = parseAdapterConfig(file, options);
+  if (stage.problems.length > 0 || !stage.config) throw new ConfigError(stage.problems);
+  return stage.config;
+}
+
+export async function loadTaskConfig(file: string, options: TaskConfigOptions = {}): Promise<TaskConfig> {
+  const inspect = await templateInspector();
+  const stage = parseTaskConfig(file, options, inspect);
+  options.warnings?.push(...stage.warnings);
+  if (stage.problems.length > 0 || !stage.config) throw new ConfigError(stage.problems);
+  return stage.config;
+}
+
+export async function loadConfigPair(options: ConfigPairOptions): Promise<LoadedConfigPair> {
+  const inspect = await templateInspector();
+  const adapter = parseAdapterConfig(options.configFile, options);
+  const task = parseTaskConfig(options.taskConfigFile, options, inspect);
+  const problems = [...adapter.problems, ...task.problems];
+  if (adapter.config && task.config && !adapter.config.clients.maestro) {
+    task.config.resources.forEach((r, i) => {
+      if (r.transport.client !== 'maestro') return;
+      problems.push({
+        ...task.locate(['resources', i, 'transport', 'client']),
+        message: 'resource uses the maestro transport but the adapter config has no `clients.maestro`',
+        hint: `add clients.maestro to ${options.configFile}`,
+      });
+    });
+  }
+  if (problems.length > 0 || !adapter.config || !task.config) throw new ConfigError(problems);
+  const metadata: LoadedConfigPair['metadata'] = {};
+  if (adapter.metadata) metadata.adapter = adapter.metadata;
+  if (task.metadata) metadata.task = task.metadata;
+  return {
+    adapter: adapter.config,
+    task: task.config,
+    warnings: [...adapter.warnings, ...task.warnings],
+    metadata,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Document {
+  file: string;
+  value: unknown;
+  root: SourceNode;
+  prefix: string[];
+  metadata?: Envelope['metadata'];
+  problems: ConfigProblem[];
+}
+
+function readDocument(file: string, kind: ConfigKind): Document {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+    return {
+      file,
+      value: undefined,
+      root: { pos: { line: 0, column: 0 } },
+      prefix: [],
+      problems: [fileProblem(file, `cannot read ${kind}: ${reason}`)],
+    };
+  }
+  const parsed = parseYamlSource(text);
+  const problems: ConfigProblem[] = parsed.issues.map((i) => ({
+    file,
+    path: '',
+    line: i.pos.line,
+    column: i.pos.column,
+    message: i.message,
+  }));
+  if (problems.length > 0) return { file, value: undefined, root: parsed.root, prefix: [], problems };
+  if (parsed.value === null || parsed.value === undefined) {
+    return {
+      file,
+      value: undefined,
+      root: parsed.root,
+      prefix: [],
+      problems: [fileProblem(file, `the ${kind} file is empty`, 1)],
+    };
+  }
+  const unwrapped = unwrap(parsed.value, kind, file, parsed.root);
+  const doc: Document = {
+    file,
+    value: unwrapped.value,
+    root: parsed.root,
+    prefix: unwrapped.prefix,
+    problems: unwrapped.problems,
+  };
+  if (unwrapped.metadata) doc.metadata = unwrapped.metadata;
+  return doc;
+}
+
+function fileProblem(file: string, message: string, line = 0): ConfigProblem {
+  return { file, path: '', line, column: line > 0 ? 1 : 0, message };
+}
+
+function contextOf(doc: Document, schema: z.ZodType): ProblemContext {
+  return { file: doc.file, root: doc.root, schema, value: doc.value, prefix: doc.prefix };
+}
+
+function parseAdapterConfig(file: string, options: AdapterConfigOptions): Stage<AdapterConfig> {
+  const doc = readDocument(file, 'AdapterConfig');
+  if (doc.problems.length > 0) return { problems: doc.problems, warnings: [] };
+  const specNode = locate(doc.root, doc.prefix).node;
+  // The wrapped form named the adapter in metadata.name (spec.adapter held only the version).
+  if (doc.metadata?.name && isMap(doc.value)) {
+    const adapter = doc.value['adapter'];
+    if (adapter === undefined || adapter === null) doc.value['adapter'] = { name: doc.metadata.name };
+    else if (isMap(adapter) && adapter['name'] === undefined) adapter['name'] = doc.metadata.name;
+  }
+  const problems: ConfigProblem[] = [];
+  const ctx = contextOf(doc, AdapterConfigSchema);
+  for (const issue of normalizeAliases(doc.value, specNode, AdapterConfigSchema)) {
+    problems.push(problemAt(ctx, issue.path, issue.message, { atKey: true }));
+  }
+  const value = applyOverrides(doc.value, specNode, options.env ?? process.env, options.flags ?? {});
+  ctx.value = value;
+  const parsed = AdapterConfigSchema.safeParse(value);
+  if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues, ctx));
+  const stage: Stage<AdapterConfig> = { problems, warnings: [] };
+  if (parsed.success) stage.config = parsed.data;
+  if (doc.metadata) stage.metadata = doc.metadata;
+  return stage;
+}
+
+function parseTaskConfig(
+  file: string,
+  options: TaskConfigOptions,
+  inspectTemplate: TemplateInspector | undefined,
+): Stage<TaskConfig> & { locate: (path: (string | number)[]) => Omit<ConfigProblem, 'message'> } {
+  const doc = readDocument(file, 'AdapterTaskConfig');
+  const env = options.env ?? process.env;
+  const problems: ConfigProblem[] = [...doc.problems];
+  const warnings: ConfigProblem[] = [];
+  const locateIn = (p: (string | number)[]): Omit<ConfigProblem, 'message'> => {
+    const { message: _m, ...where } = problemAt(contextOf(doc, AdapterConfigSchema), p, '');
+    return where;
+  };
+  if (doc.problems.length > 0) return { problems, warnings, locate: locateIn };
+
+  const envMounts = parseMounts(env['HYPERFLEET_ADAPTER_MOUNTS'] ? [env['HYPERFLEET_ADAPTER_MOUNTS']] : []);
+  for (const e of envMounts.errors) problems.push(fileProblem('<env HYPERFLEET_ADAPTER_MOUNTS>', e));
+  const resolveRef = createRefResolver({
+    baseDir: path.dirname(path.resolve(file)),
+    mounts: { ...envMounts.mounts, ...options.mounts },
+  });
+  const schema = createTaskConfigSchema(resolveRef);
+  const ctx = contextOf(doc, schema);
+  const specNode = locate(doc.root, doc.prefix).node;
+  for (const issue of normalizeAliases(doc.value, specNode, schema)) {
+    problems.push(problemAt(ctx, issue.path, issue.message, { atKey: true }));
+  }
+  const parsed = schema.safeParse(doc.value);
+  if (!parsed.success) {
+    problems.push(...problemsFromZod(parsed.error.issues, ctx));
+    return { problems, warnings, locate: locateIn };
+  }
+  const reporter: SemanticReporter = {
+    error: (p, message, hint) => problems.push(problemAt(ctx, p, message, { hint })),
+    warning: (p, message, hint) => warnings.push(problemAt(ctx, p, message, { hint })),
+    inFile: (refFile, line, column, p, message, hint) =>
+      problems.push({
+        file: refFile,
+        path: problemAt(ctx, p, '').path,
+        line,
+        column,
+        message,
+        ...(hint ? { hint } : {}),
+      }),
+  };
+  checkTaskSemantics(parsed.data, { env, inspectTemplate }, reporter);
+  const stage = { config: parsed.data, problems, warnings, locate: locateIn } as Stage<TaskConfig> & {
+    locate: typeof locateIn;
+  };
+  if (doc.metadata) stage.metadata = doc.metadata;
+  return stage;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+let inspector: Promise<TemplateInspector | undefined> | undefined;
+
+/** lib/template is written in parallel; until it exists, templates go unchecked. */
+function templateInspector(): Promise<TemplateInspector | undefined> {
+  inspector ??= (async () => {
+    const url = new URL('../template/index.ts', import.meta.url);
+    if (!existsSync(url)) return undefined;
+    const mod = (await import(url.href)) as {
+      compileTemplate?: (text: string, name?: string) => { fieldRefs: string[] };
+    };
+    const compile = mod.compileTemplate;
+    return compile ? (text: string, name: string) => compile(text, name) : undefined;
+  })();
+  return inspector;
+}

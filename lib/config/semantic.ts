@@ -1,0 +1,483 @@
+/**
+ * Rules that need the whole task config: names unique, every template variable and CEL
+ * identifier declared BEFORE the step that uses it (phases run params -> preconditions ->
+ * resources -> post, params in list order), CEL that parses, required env vars present.
+ * Problems are reported by source path (the file's spelling of the tree) so the loader can
+ * put a line on them; problems inside ref files carry their own file and line.
+ */
+import { type CelDiagnostic, type CelType, checkCel, compileCel } from '../cel/index.ts';
+import type { BuildValue } from './build.ts';
+import type { Manifest, TaskConfig } from './schema.ts';
+import { closest } from './suggest.ts';
+
+export type SemanticPath = (string | number)[];
+
+export interface SemanticReporter {
+  error(path: SemanticPath, message: string, hint?: string): void;
+  warning(path: SemanticPath, message: string, hint?: string): void;
+  /** A problem inside a referenced file (manifest ref, build_ref). */
+  inFile(
+    file: string,
+    line: number,
+    column: number,
+    path: SemanticPath,
+    message: string,
+    hint?: string,
+  ): void;
+}
+
+/** What the template engine tells us about one template. Throws on a parse error. */
+export type TemplateInspector = (text: string, name: string) => { fieldRefs: string[] };
+
+export interface SemanticOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Absent until lib/template lands: then templates are not checked. */
+  inspectTemplate?: TemplateInspector | undefined;
+}
+
+/** Variables every step sees (the executor provides them). */
+const BUILTIN_MAPS = ['event', 'config', 'adapter'] as const;
+/** Template-only helpers some configs write as `.now` by mistake are still functions, so only names here. */
+const TEMPLATE_EXTRA = ['now'] as const;
+
+class Scope {
+  readonly names = new Set<string>();
+  constructor(parent?: Scope) {
+    if (parent) for (const n of parent.names) this.names.add(n);
+  }
+  add(name: string): void {
+    this.names.add(name);
+  }
+  clone(): Scope {
+    return new Scope(this);
+  }
+}
+
+export function checkTaskSemantics(
+  task: TaskConfig,
+  options: SemanticOptions,
+  report: SemanticReporter,
+): void {
+  const { inspectTemplate } = options;
+
+  // Scopes: `cel` holds CEL-visible names, `tpl` adds template-only names (precondition responses are both).
+  const cel = new Scope();
+  for (const n of BUILTIN_MAPS) cel.add(n);
+  const tpl = cel.clone();
+  for (const n of TEMPLATE_EXTRA) tpl.add(n);
+
+  const checkTemplate = (text: string, path: SemanticPath, scope: Scope): void => {
+    if (!inspectTemplate || !text.includes('{{')) return;
+    let refs: string[];
+    try {
+      refs = inspectTemplate(text, pathName(path)).fieldRefs;
+    } catch (err) {
+      report.error(path, `template error: ${messageOf(err)}`);
+      return;
+    }
+    for (const ref of new Set(refs.map(rootOf))) {
+      if (ref === '' || scope.names.has(ref)) continue;
+      const guess = closest(ref, [...scope.names]);
+      report.error(path, `undefined template variable \`.${ref}\``, hintFor(guess, ref, task));
+    }
+  };
+
+  const checkExpression = (expression: string, path: SemanticPath, scope: Scope): void => {
+    const declared: Record<string, CelType> = {};
+    for (const n of scope.names) declared[n] = 'dyn';
+    for (const n of BUILTIN_MAPS) declared[n] = 'map';
+    if (scope.names.has('resources')) declared['resources'] = 'map';
+    for (const d of safeCheckCel(expression, declared)) {
+      if (d.kind === 'undeclared' && d.identifier !== undefined) {
+        const guess = closest(d.identifier, [...scope.names]);
+        report.error(
+          path,
+          `CEL: undeclared reference to \`${d.identifier}\``,
+          hintFor(guess, d.identifier, task),
+        );
+      } else {
+        report.error(path, `CEL ${d.kind} error: ${stripExpression(d.message, expression)}`);
+      }
+    }
+  };
+
+  const checkApiCall = (
+    call: { url: string; body?: string | undefined; headers: { name: string; value: string }[] },
+    path: SemanticPath,
+    scope: Scope,
+  ): void => {
+    checkTemplate(call.url, [...path, 'url'], scope);
+    if (call.body !== undefined) checkTemplate(call.body, [...path, 'body'], scope);
+    call.headers.forEach((h, i) => {
+      checkTemplate(h.value, [...path, 'headers', i, 'value'], scope);
+    });
+  };
+
+  // --- params ------------------------------------------------------------------------------
+  const seenParams = new Map<string, number>();
+  task.params.forEach((param, i) => {
+    const path: SemanticPath = ['params', i];
+    const first = seenParams.get(param.name);
+    if (first !== undefined) {
+      report.warning(
+        [...path, 'name'],
+        `param \`${param.name}\` is declared again (first at params[${first}]); this later value replaces it`,
+      );
+    } else seenParams.set(param.name, i);
+    const source = param.source;
+    if (source.kind === 'api_call') checkApiCall(source.api_call, [...path, 'source', 'api_call'], tpl);
+    if (source.kind === 'expression')
+      checkExpression(source.expression, [...path, 'source', 'expression'], cel);
+    if (
+      source.kind === 'path' &&
+      source.path.startsWith('env.') &&
+      param.required &&
+      param.default === undefined
+    ) {
+      const name = source.path.slice(4);
+      if (!options.env[name]) {
+        report.error(
+          [...path, 'source'],
+          `required environment variable ${name} is not set`,
+          'set it or give the param a `default`',
+        );
+      }
+    }
+    cel.add(param.name);
+    tpl.add(param.name);
+  });
+
+  // --- preconditions -----------------------------------------------------------------------
+  const seenPreconditions = new Map<string, number>();
+  task.preconditions.forEach((pre, i) => {
+    const path: SemanticPath = ['preconditions', i];
+    duplicate(seenPreconditions, pre.name, i, 'preconditions', [...path, 'name'], report);
+    if (pre.api_call) checkApiCall(pre.api_call, [...path, 'api_call'], tpl);
+    // Captures read the API response (unknown keys at load time): only their syntax is checked.
+    pre.capture.forEach((c, j) => {
+      if (c.kind === 'expression') checkSyntax(c.expression, [...path, 'capture', j, 'expression'], report);
+    });
+    if (pre.api_call) {
+      cel.add(pre.name);
+      tpl.add(pre.name);
+    }
+    for (const c of pre.capture) {
+      cel.add(c.name);
+      tpl.add(c.name);
+    }
+    pre.conditions.forEach((cond, j) => {
+      const root = rootOf(cond.field);
+      if (root !== '' && !/^[{$[]/.test(cond.field) && !cel.names.has(root)) {
+        const guess = closest(root, [...cel.names]);
+        report.error(
+          [...path, 'conditions', j, 'field'],
+          `condition field refers to undeclared \`${root}\``,
+          hintFor(guess, root, task),
+        );
+      }
+    });
+    if (pre.expression !== undefined) checkExpression(pre.expression, [...path, 'expression'], cel);
+  });
+
+  // --- resources ---------------------------------------------------------------------------
+  const resourceNames = new Map<string, string>();
+  const claimResourceName = (name: string, where: string, path: SemanticPath): void => {
+    const first = resourceNames.get(name);
+    if (first !== undefined) {
+      report.error(path, `name \`${name}\` is already used by ${first}: both would be \`resources.${name}\``);
+    } else resourceNames.set(name, where);
+  };
+  const celRes = cel.clone();
+  celRes.add('resources');
+  task.resources.forEach((res, i) => {
+    const path: SemanticPath = ['resources', i];
+    claimResourceName(res.name, `resources[${i}]`, [...path, 'name']);
+    res.nested_discoveries.forEach((nd, j) => {
+      claimResourceName(nd.name, `resources[${i}].nested_discoveries[${j}]`, [
+        ...path,
+        'nested_discoveries',
+        j,
+        'name',
+      ]);
+    });
+    if (res.transport.maestro)
+      checkTemplate(
+        res.transport.maestro.target_cluster,
+        [...path, 'transport', 'maestro', 'target_cluster'],
+        tpl,
+      );
+    checkManifest(res.manifest, [...path, 'manifest'], tpl, checkTemplate, inspectTemplate, report);
+    const discoveries: [SemanticPath, typeof res.discovery][] = [
+      [[...path, 'discovery'], res.discovery],
+      ...res.nested_discoveries.map((nd, j): [SemanticPath, typeof res.discovery] => [
+        [...path, 'nested_discoveries', j, 'discovery'],
+        nd.discovery,
+      ]),
+    ];
+    for (const [dPath, d] of discoveries) {
+      if (d.namespace !== undefined) checkTemplate(d.namespace, [...dPath, 'namespace'], tpl);
+      if (d.by_name !== undefined) checkTemplate(d.by_name, [...dPath, 'by_name'], tpl);
+      for (const [k, v] of Object.entries(d.by_selectors?.label_selector ?? {})) {
+        checkTemplate(v, [...dPath, 'by_selectors', 'label_selector', k], tpl);
+      }
+    }
+    if (res.lifecycle?.create)
+      checkExpression(
+        res.lifecycle.create.when.expression,
+        [...path, 'lifecycle', 'create', 'when', 'expression'],
+        celRes,
+      );
+    if (res.lifecycle?.delete)
+      checkExpression(
+        res.lifecycle.delete.when.expression,
+        [...path, 'lifecycle', 'delete', 'when', 'expression'],
+        celRes,
+      );
+  });
+
+  // --- post --------------------------------------------------------------------------------
+  const tplPost = tpl.clone();
+  tplPost.add('resources');
+  const seenPayloads = new Map<string, number>();
+  task.post.payloads.forEach((payload, i) => {
+    const path: SemanticPath = ['post', 'payloads', i];
+    duplicate(seenPayloads, payload.name, i, 'post.payloads', [...path, 'name'], report);
+    if (payload.when) checkExpression(payload.when.expression, [...path, 'when', 'expression'], celRes);
+    if (!payload.build_ref) {
+      walkBuild(payload.build, [...path, 'build'], (kind, text, p) =>
+        kind === 'template' ? checkTemplate(text, p, tplPost) : checkExpression(text, p, celRes),
+      );
+    } else {
+      const file = payload.build_ref.path;
+      const inRef: SemanticReporter = {
+        ...report,
+        error: (p, message, hint) => report.inFile(file, 0, 0, p, message, hint),
+      };
+      walkBuild(payload.build, [...path, 'build_ref'], (kind, text) => {
+        if (kind === 'template') {
+          if (!inspectTemplate || !text.includes('{{')) return;
+          try {
+            for (const ref of new Set(inspectTemplate(text, file).fieldRefs.map(rootOf))) {
+              if (ref !== '' && !tplPost.names.has(ref))
+                inRef.error([...path, 'build_ref'], `undefined template variable \`.${ref}\``);
+            }
+          } catch (err) {
+            inRef.error([...path, 'build_ref'], `template error: ${messageOf(err)}`);
+          }
+        } else {
+          for (const d of safeCheckCel(text, declaredOf(celRes))) {
+            inRef.error([...path, 'build_ref'], `CEL ${d.kind} error: ${stripExpression(d.message, text)}`);
+          }
+        }
+      });
+    }
+  });
+  // Post actions see every built payload (as a JSON string).
+  const tplActions = tplPost.clone();
+  const celActions = celRes.clone();
+  for (const p of task.post.payloads) {
+    tplActions.add(p.name);
+    celActions.add(p.name);
+  }
+  const seenActions = new Map<string, number>();
+  task.post.post_actions.forEach((action, i) => {
+    const path: SemanticPath = ['post', 'post_actions', i];
+    duplicate(seenActions, action.name, i, 'post.post_actions', [...path, 'name'], report);
+    if (action.api_call) checkApiCall(action.api_call, [...path, 'api_call'], tplActions);
+    if (action.when) checkExpression(action.when.expression, [...path, 'when', 'expression'], celActions);
+  });
+}
+
+/**
+ * CEL reserves some words (`namespace`, `package`, ...) that a param may still be named (the
+ * e2e cl-maestro config has a `namespace` param): such a name can't be written in CEL, so it is
+ * simply not declared. A checker crash becomes a problem, never an exception out of the loader.
+ */
+const CEL_RESERVED = new Set([
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'in',
+  'true',
+  'false',
+  'null',
+]);
+
+function safeCheckCel(expression: string, declared: Record<string, CelType>): CelDiagnostic[] {
+  const usable: Record<string, CelType> = {};
+  for (const [name, type] of Object.entries(declared)) if (!CEL_RESERVED.has(name)) usable[name] = type;
+  try {
+    return checkCel(expression, usable);
+  } catch (err) {
+    return [{ kind: 'type', message: `CEL checker failed: ${messageOf(err)}` }];
+  }
+}
+
+function declaredOf(scope: Scope): Record<string, CelType> {
+  const declared: Record<string, CelType> = {};
+  for (const n of scope.names) declared[n] = 'dyn';
+  return declared;
+}
+
+function duplicate(
+  seen: Map<string, number>,
+  name: string,
+  index: number,
+  list: string,
+  path: SemanticPath,
+  report: SemanticReporter,
+): void {
+  const first = seen.get(name);
+  if (first !== undefined) report.error(path, `duplicate name \`${name}\` (first used at ${list}[${first}])`);
+  else seen.set(name, index);
+}
+
+function checkSyntax(expression: string, path: SemanticPath, report: SemanticReporter): void {
+  try {
+    compileCel(expression);
+  } catch (err) {
+    report.error(path, `CEL parse error: ${stripExpression(messageOf(err), expression)}`);
+  }
+}
+
+function checkManifest(
+  manifest: Manifest,
+  path: SemanticPath,
+  scope: Scope,
+  checkTemplate: (text: string, path: SemanticPath, scope: Scope) => void,
+  inspectTemplate: TemplateInspector | undefined,
+  report: SemanticReporter,
+): void {
+  if (manifest.kind === 'inline') {
+    walkStrings(manifest.value, path, (text, p) => checkTemplate(text, p, scope), 0);
+    return;
+  }
+  if (!inspectTemplate) return;
+  // A ref file is one Go template over raw text: its problems carry the ref file's lines.
+  let refs: string[];
+  try {
+    refs = inspectTemplate(manifest.text, manifest.path).fieldRefs;
+  } catch (err) {
+    const { line, column } = positionOf(err);
+    report.inFile(manifest.path, line, column, [...path, 'ref'], `template error: ${messageOf(err)}`);
+    return;
+  }
+  for (const ref of new Set(refs.map(rootOf))) {
+    if (ref === '' || scope.names.has(ref)) continue;
+    const at = findInText(manifest.text, ref);
+    const guess = closest(ref, [...scope.names]);
+    report.inFile(
+      manifest.path,
+      at.line,
+      at.column,
+      [...path, 'ref'],
+      `undefined template variable \`.${ref}\``,
+      guess ? `did you mean \`.${guess}\`?` : undefined,
+    );
+  }
+}
+
+function walkStrings(
+  value: unknown,
+  path: SemanticPath,
+  visit: (text: string, path: SemanticPath) => void,
+  depth: number,
+): void {
+  if (depth > 64) return;
+  if (typeof value === 'string') visit(value, path);
+  else if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      walkStrings(v, [...path, i], visit, depth + 1);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('{{')) visit(k, path);
+      walkStrings(v, [...path, k], visit, depth + 1);
+    }
+  }
+}
+
+function walkBuild(
+  value: BuildValue,
+  path: SemanticPath,
+  visit: (kind: 'template' | 'expression', text: string, path: SemanticPath) => void,
+): void {
+  switch (value.kind) {
+    case 'template':
+      visit('template', value.template, path);
+      return;
+    case 'expression':
+      visit('expression', value.expression, [...path, 'expression']);
+      return;
+    case 'map':
+      for (const [k, v] of Object.entries(value.entries)) walkBuild(v, [...path, k], visit);
+      return;
+    case 'list':
+      value.items.forEach((v, i) => {
+        walkBuild(v, [...path, i], visit);
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+/** "adapter.name" -> "adapter"; ".clusterId" -> "clusterId". */
+function rootOf(ref: string): string {
+  const trimmed = ref.replace(/^\$?\./, '');
+  const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(trimmed);
+  return m ? m[0] : '';
+}
+
+function hintFor(guess: string | undefined, name: string, task: TaskConfig): string | undefined {
+  if (guess) return `did you mean \`${guess}\`?`;
+  const later = task.params.findIndex((p) => p.name === name);
+  if (later >= 0) return `params[${later}] declares it, but only after this step runs`;
+  return undefined;
+}
+
+function pathName(path: SemanticPath): string {
+  return path
+    .map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function positionOf(err: unknown): { line: number; column: number } {
+  const e = err as { line?: unknown; column?: unknown };
+  return {
+    line: typeof e.line === 'number' ? e.line : 0,
+    column: typeof e.column === 'number' ? e.column : 0,
+  };
+}
+
+function stripExpression(message: string, expression: string): string {
+  return message
+    .replace(` in ${JSON.stringify(expression)}`, '')
+    .replace(/^CEL (parse|check|eval) error:?\s*/, '');
+}
+
+function findInText(text: string, ref: string): { line: number; column: number } {
+  const m = new RegExp(`\\.${ref}(?![A-Za-z0-9_])`).exec(text);
+  if (!m) return { line: 0, column: 0 };
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  return { line, column: m.index - before.lastIndexOf('\n') };
+}
