@@ -3,9 +3,10 @@
  * config only) -> zod -> semantic checks. Every stage adds to one list of problems; a load
  * either returns normalized configs or throws one ConfigError holding all of them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { compileTemplate } from '../template/index.ts';
 import { normalizeAliases } from './aliases.ts';
 import { type ConfigKind, unwrap } from './envelope.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
@@ -17,9 +18,20 @@ import {
   AdapterConfigSchema,
   createTaskConfigSchema,
   type Envelope,
+  type Param,
+  type Payload,
+  type PostAction,
+  type Precondition,
+  type Resource,
   type TaskConfig,
 } from './schema.ts';
-import { checkTaskSemantics, type SemanticReporter, type TemplateInspector } from './semantic.ts';
+import { schemaAt } from './schema-walk.ts';
+import {
+  checkTaskSemantics,
+  type SemanticReporter,
+  type SemanticTask,
+  type TemplateInspector,
+} from './semantic.ts';
 import { locate, parseYamlSource, type SourceNode } from './source.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -74,17 +86,15 @@ export async function loadAdapterConfig(
 }
 
 export async function loadTaskConfig(file: string, options: TaskConfigOptions = {}): Promise<TaskConfig> {
-  const inspect = await templateInspector();
-  const stage = parseTaskConfig(file, options, inspect);
+  const stage = parseTaskConfig(file, options);
   options.warnings?.push(...stage.warnings);
   if (stage.problems.length > 0 || !stage.config) throw new ConfigError(stage.problems);
   return stage.config;
 }
 
 export async function loadConfigPair(options: ConfigPairOptions): Promise<LoadedConfigPair> {
-  const inspect = await templateInspector();
   const adapter = parseAdapterConfig(options.configFile, options);
-  const task = parseTaskConfig(options.taskConfigFile, options, inspect);
+  const task = parseTaskConfig(options.taskConfigFile, options);
   const problems = [...adapter.problems, ...task.problems];
   if (adapter.config && task.config && !adapter.config.clients.maestro) {
     task.config.resources.forEach((r, i) => {
@@ -200,7 +210,6 @@ function parseAdapterConfig(file: string, options: AdapterConfigOptions): Stage<
 function parseTaskConfig(
   file: string,
   options: TaskConfigOptions,
-  inspectTemplate: TemplateInspector | undefined,
 ): Stage<TaskConfig> & { locate: (path: (string | number)[]) => Omit<ConfigProblem, 'message'> } {
   const doc = readDocument(file, 'AdapterTaskConfig');
   const env = options.env ?? process.env;
@@ -225,10 +234,7 @@ function parseTaskConfig(
     problems.push(problemAt(ctx, issue.path, issue.message, { atKey: true }));
   }
   const parsed = schema.safeParse(doc.value);
-  if (!parsed.success) {
-    problems.push(...problemsFromZod(parsed.error.issues, ctx));
-    return { problems, warnings, locate: locateIn };
-  }
+  if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues, ctx));
   const reporter: SemanticReporter = {
     error: (p, message, hint) => problems.push(problemAt(ctx, p, message, { hint })),
     warning: (p, message, hint) => warnings.push(problemAt(ctx, p, message, { hint })),
@@ -242,30 +248,42 @@ function parseTaskConfig(
         ...(hint ? { hint } : {}),
       }),
   };
-  checkTaskSemantics(parsed.data, { env, inspectTemplate }, reporter);
-  const stage = { config: parsed.data, problems, warnings, locate: locateIn } as Stage<TaskConfig> & {
-    locate: typeof locateIn;
-  };
+  checkTaskSemantics(
+    parsed.success ? { ...parsed.data, ...parsed.data.post, raw: doc.value } : partialTask(doc.value, schema),
+    { env, inspectTemplate },
+    reporter,
+  );
+  const stage: Stage<TaskConfig> & { locate: typeof locateIn } = { problems, warnings, locate: locateIn };
+  if (parsed.success) stage.config = parsed.data;
   if (doc.metadata) stage.metadata = doc.metadata;
   return stage;
+}
+
+/** Each list item validated on its own, so semantic checks still run on the items that are fine. */
+function partialTask(raw: unknown, schema: z.ZodType): SemanticTask {
+  const items = <T>(section: string[]): (T | undefined)[] => {
+    let v: unknown = raw;
+    for (const key of section) v = isMap(v) ? v[key] : undefined;
+    const element = schemaAt(schema, [...section, 0]);
+    if (!Array.isArray(v) || !element) return [];
+    return v.map((item) => {
+      const r = element.safeParse(item);
+      return r.success ? (r.data as T) : undefined;
+    });
+  };
+  return {
+    params: items<Param>(['params']),
+    preconditions: items<Precondition>(['preconditions']),
+    resources: items<Resource>(['resources']),
+    payloads: items<Payload>(['post', 'payloads']),
+    post_actions: items<PostAction>(['post', 'post_actions']),
+    raw,
+  };
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-let inspector: Promise<TemplateInspector | undefined> | undefined;
-
-/** lib/template is written in parallel; until it exists, templates go unchecked. */
-function templateInspector(): Promise<TemplateInspector | undefined> {
-  inspector ??= (async () => {
-    const url = new URL('../template/index.ts', import.meta.url);
-    if (!existsSync(url)) return undefined;
-    const mod = (await import(url.href)) as {
-      compileTemplate?: (text: string, name?: string) => { fieldRefs: string[] };
-    };
-    const compile = mod.compileTemplate;
-    return compile ? (text: string, name: string) => compile(text, name) : undefined;
-  })();
-  return inspector;
-}
+/** Field references and syntax of one Go template (lib/template), for the semantic checks. */
+const inspectTemplate: TemplateInspector = (text, name) => compileTemplate(text, name);

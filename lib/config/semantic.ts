@@ -7,7 +7,7 @@
  */
 import { type CelDiagnostic, type CelType, checkCel, compileCel } from '../cel/index.ts';
 import type { BuildValue } from './build.ts';
-import type { Manifest, TaskConfig } from './schema.ts';
+import type { Manifest, Param, Payload, PostAction, Precondition, Resource } from './schema.ts';
 import { closest } from './suggest.ts';
 
 export type SemanticPath = (string | number)[];
@@ -31,7 +31,7 @@ export type TemplateInspector = (text: string, name: string) => { fieldRefs: str
 
 export interface SemanticOptions {
   env: Readonly<Record<string, string | undefined>>;
-  /** Absent until lib/template lands: then templates are not checked. */
+  /** Without it (tests of the other rules), templates are not checked. */
   inspectTemplate?: TemplateInspector | undefined;
 }
 
@@ -53,12 +53,37 @@ class Scope {
   }
 }
 
+/**
+ * The task config as far as it validated: an item that failed its schema is `undefined` (its
+ * problems are already reported) and only its written name is used, so one broken step does
+ * not hide the rest of the file's problems nor cascade into "undefined variable" noise.
+ */
+export interface SemanticTask {
+  params: (Param | undefined)[];
+  preconditions: (Precondition | undefined)[];
+  resources: (Resource | undefined)[];
+  payloads: (Payload | undefined)[];
+  post_actions: (PostAction | undefined)[];
+  /** The alias-normalized document, for names of items that failed validation. */
+  raw: unknown;
+}
+
 export function checkTaskSemantics(
-  task: TaskConfig,
+  task: SemanticTask,
   options: SemanticOptions,
   report: SemanticReporter,
 ): void {
   const { inspectTemplate } = options;
+  const rawItem = (section: string[], i: number): Record<string, unknown> => {
+    let v: unknown = task.raw;
+    for (const key of section) v = isRecord(v) ? v[key] : undefined;
+    const item = Array.isArray(v) ? v[i] : undefined;
+    return isRecord(item) ? item : {};
+  };
+  const rawName = (section: string[], i: number): string | undefined => {
+    const name = rawItem(section, i)['name'];
+    return typeof name === 'string' ? name : undefined;
+  };
 
   // Scopes: `cel` holds CEL-visible names, `tpl` adds template-only names (precondition responses are both).
   const cel = new Scope();
@@ -117,6 +142,14 @@ export function checkTaskSemantics(
   const seenParams = new Map<string, number>();
   task.params.forEach((param, i) => {
     const path: SemanticPath = ['params', i];
+    if (!param) {
+      const name = rawName(['params'], i);
+      if (name) {
+        cel.add(name);
+        tpl.add(name);
+      }
+      return;
+    }
     const first = seenParams.get(param.name);
     if (first !== undefined) {
       report.warning(
@@ -151,6 +184,19 @@ export function checkTaskSemantics(
   const seenPreconditions = new Map<string, number>();
   task.preconditions.forEach((pre, i) => {
     const path: SemanticPath = ['preconditions', i];
+    if (!pre) {
+      const raw = rawItem(['preconditions'], i);
+      const names = Array.isArray(raw['capture'])
+        ? raw['capture'].map((c) => (isRecord(c) ? c['name'] : undefined))
+        : [];
+      if (raw['api_call'] !== undefined) names.push(raw['name']);
+      for (const n of names) {
+        if (typeof n !== 'string') continue;
+        cel.add(n);
+        tpl.add(n);
+      }
+      return;
+    }
     duplicate(seenPreconditions, pre.name, i, 'preconditions', [...path, 'name'], report);
     if (pre.api_call) checkApiCall(pre.api_call, [...path, 'api_call'], tpl);
     // Captures read the API response (unknown keys at load time): only their syntax is checked.
@@ -191,6 +237,7 @@ export function checkTaskSemantics(
   celRes.add('resources');
   task.resources.forEach((res, i) => {
     const path: SemanticPath = ['resources', i];
+    if (!res) return;
     claimResourceName(res.name, `resources[${i}]`, [...path, 'name']);
     res.nested_discoveries.forEach((nd, j) => {
       claimResourceName(nd.name, `resources[${i}].nested_discoveries[${j}]`, [
@@ -239,8 +286,9 @@ export function checkTaskSemantics(
   const tplPost = tpl.clone();
   tplPost.add('resources');
   const seenPayloads = new Map<string, number>();
-  task.post.payloads.forEach((payload, i) => {
+  task.payloads.forEach((payload, i) => {
     const path: SemanticPath = ['post', 'payloads', i];
+    if (!payload) return;
     duplicate(seenPayloads, payload.name, i, 'post.payloads', [...path, 'name'], report);
     if (payload.when) checkExpression(payload.when.expression, [...path, 'when', 'expression'], celRes);
     if (!payload.build_ref) {
@@ -275,13 +323,16 @@ export function checkTaskSemantics(
   // Post actions see every built payload (as a JSON string).
   const tplActions = tplPost.clone();
   const celActions = celRes.clone();
-  for (const p of task.post.payloads) {
-    tplActions.add(p.name);
-    celActions.add(p.name);
-  }
+  task.payloads.forEach((p, i) => {
+    const name = p?.name ?? rawName(['post', 'payloads'], i);
+    if (!name) return;
+    tplActions.add(name);
+    celActions.add(name);
+  });
   const seenActions = new Map<string, number>();
-  task.post.post_actions.forEach((action, i) => {
+  task.post_actions.forEach((action, i) => {
     const path: SemanticPath = ['post', 'post_actions', i];
+    if (!action) return;
     duplicate(seenActions, action.name, i, 'post.post_actions', [...path, 'name'], report);
     if (action.api_call) checkApiCall(action.api_call, [...path, 'api_call'], tplActions);
     if (action.when) checkExpression(action.when.expression, [...path, 'when', 'expression'], celActions);
@@ -324,6 +375,10 @@ function safeCheckCel(expression: string, declared: Record<string, CelType>): Ce
   } catch (err) {
     return [{ kind: 'type', message: `CEL checker failed: ${messageOf(err)}` }];
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function declaredOf(scope: Scope): Record<string, CelType> {
@@ -442,9 +497,9 @@ function rootOf(ref: string): string {
   return m ? m[0] : '';
 }
 
-function hintFor(guess: string | undefined, name: string, task: TaskConfig): string | undefined {
+function hintFor(guess: string | undefined, name: string, task: SemanticTask): string | undefined {
   if (guess) return `did you mean \`${guess}\`?`;
-  const later = task.params.findIndex((p) => p.name === name);
+  const later = task.params.findIndex((p) => p?.name === name);
   if (later >= 0) return `params[${later}] declares it, but only after this step runs`;
   return undefined;
 }
