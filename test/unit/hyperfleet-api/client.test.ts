@@ -343,7 +343,7 @@ describe('bearer token', () => {
     const path = join(dir, 'token');
     await writeFile(path, 'first-token\n');
     api.setRequiredToken('first-token');
-    const c = client({ tokenPath: path, tokenCacheTtlMs: 150 });
+    const c = client({ tokenPath: path, tokenCacheTtlMs: 500 });
     expect((await c.request({ method: 'GET', url: '/clusters/c1', signal: deadline() })).status).toBe(200);
     expect(api.requests[0]?.headers['authorization']).toBe('Bearer first-token');
 
@@ -351,7 +351,7 @@ describe('bearer token', () => {
     api.setRequiredToken('second-token');
     // Still cached: the old token is sent and refused.
     expect((await c.request({ method: 'GET', url: '/clusters/c1', signal: deadline() })).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 600));
     expect((await c.request({ method: 'GET', url: '/clusters/c1', signal: deadline() })).status).toBe(200);
     expect(api.requests.at(-1)?.headers['authorization']).toBe('Bearer second-token');
   });
