@@ -1,0 +1,66 @@
+/**
+ * The Knative function (faas-js-runtime): one Sentinel CloudEvent in, one status out. All
+ * the work is in lib/runtime; this file only wires the runtime's lifecycle hooks.
+ */
+import { createRequire } from 'node:module';
+import { attachToRuntimeMetrics } from '../../lib/observability/metrics.ts';
+import type { AdapterRuntime } from '../../lib/runtime/adapter-runtime.ts';
+import { runtimeFromEnv } from '../../lib/runtime/from-env.ts';
+
+let runtime: AdapterRuntime | undefined;
+
+function current(): AdapterRuntime {
+  runtime ??= runtimeFromEnv(process.env);
+  return runtime;
+}
+
+// A malformed CloudEvent fails in the runtime's own parser before `handle` runs, and the
+// runtime would answer 500, so the Trigger would redeliver what can never be processed.
+// Its parser (the cloudevents copy faas-js-runtime itself requires) is wrapped to mark the
+// error 400 and count it.
+const runtimeRequire = createRequire(createRequire(import.meta.url).resolve('faas-js-runtime'));
+const { HTTP } = runtimeRequire('cloudevents') as { HTTP: { toEvent: (message: unknown) => unknown } };
+const toEvent = HTTP.toEvent.bind(HTTP);
+HTTP.toEvent = (message: unknown) => {
+  try {
+    return toEvent(message);
+  } catch (err) {
+    if (err && typeof err === 'object' && !('statusCode' in err)) Object.assign(err, { statusCode: 400 });
+    current().rejectMalformed((err as Error).message);
+    throw err;
+  }
+};
+
+export async function init(): Promise<void> {
+  const rt = current();
+  attachToRuntimeMetrics(rt.metricsRegistry);
+  await rt.readiness();
+}
+
+interface Context {
+  cloudevent?: unknown;
+}
+
+export async function handle(
+  context: Context,
+): Promise<{ statusCode: number; body: Record<string, unknown> }> {
+  return current().handle(context.cloudevent as Parameters<AdapterRuntime['handle']>[0]);
+}
+
+interface Reply {
+  code(status: number): Reply;
+  send(body: unknown): void;
+}
+
+export async function readiness(_request: unknown, reply: Reply): Promise<void> {
+  const r = await current().readiness();
+  reply.code(r.ready ? 200 : 503).send(r);
+}
+
+export async function liveness(_request: unknown, reply: Reply): Promise<void> {
+  reply.code(200).send({ alive: true });
+}
+
+export async function shutdown(): Promise<void> {
+  await runtime?.shutdown();
+}

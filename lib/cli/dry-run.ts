@@ -1,0 +1,283 @@
+/**
+ * `hyperfleet-adapter dry-run`: one event through the real executor with no cluster and no
+ * API. API calls are answered from a canned-responses file (the Go adapter's format), the
+ * cluster is an in-memory transport seeded from a discovery-overrides file. Prints a trace
+ * of every phase (text or JSON) and exits 1 when the execution failed, 2 on bad input.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfigPair, parseMounts } from '../config/index.ts';
+import {
+  type ApiResponsesFile,
+  cannedFetch,
+  DryRunInputError,
+  loadApiResponses,
+} from '../dryrun/api-responses.ts';
+import { type ExecutionResult, execute } from '../executor/executor.ts';
+import { HyperfleetApiClient } from '../hyperfleet-api/index.ts';
+import { createLogger } from '../observability/logger.ts';
+import { EventRejectedError, parseEvent, requiredEventFields } from '../runtime/event.ts';
+import { MemoryTransport, type TransportRecord } from '../transport/memory.ts';
+import type { KubeObject } from '../transport/types.ts';
+import { type DryRunReport, formatText } from './dry-run-report.ts';
+
+export interface DryRunOptions {
+  configFile: string;
+  taskConfigFile: string;
+  eventFile: string;
+  apiResponsesFile?: string;
+  discoveryFile?: string;
+  mounts?: string[];
+  output: 'text' | 'json';
+  verbose: boolean;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** A fixed clock, for reproducible output. */
+  now?: () => Date;
+}
+
+export interface Io {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+const DRY_RUN_BASE_URL = 'http://hyperfleet-api.dry-run';
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new DryRunInputError(`cannot read ${what} ${path}: ${(err as Error).message}`, err);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new DryRunInputError(`${what} ${path} is not JSON: ${(err as Error).message}`, err);
+  }
+}
+
+async function loadDiscovery(path: string): Promise<Record<string, KubeObject>> {
+  const json = await readJson(path, 'discovery overrides file');
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new DryRunInputError(`discovery overrides file ${path} must map names to objects`);
+  }
+  for (const [name, obj] of Object.entries(json)) {
+    const o = obj as Record<string, unknown> | null;
+    if (!o || typeof o !== 'object')
+      throw new DryRunInputError(`discovery override "${name}" is not an object`);
+    for (const field of ['apiVersion', 'kind']) {
+      if (!(field in o))
+        throw new DryRunInputError(`discovery override "${name}" is missing required field "${field}"`);
+    }
+    o['metadata'] ??= {};
+  }
+  return json as Record<string, KubeObject>;
+}
+
+function validBaseUrl(url: string | undefined): string {
+  try {
+    if (url) {
+      new URL(url);
+      return url;
+    }
+  } catch {
+    // The examples ship placeholders such as CHANGE_ME; a dry run never dials it anyway.
+  }
+  return DRY_RUN_BASE_URL;
+}
+
+/** Run one dry run; returns the report (for tests) and the exit code. */
+export async function dryRun(
+  options: DryRunOptions,
+): Promise<{ report: DryRunReport; result: ExecutionResult }> {
+  const env = options.env ?? process.env;
+  const { mounts, errors } = parseMounts(options.mounts ?? []);
+  if (errors.length > 0) throw new DryRunInputError(errors.join('; '));
+  const config = await loadConfigPair({
+    configFile: options.configFile,
+    taskConfigFile: options.taskConfigFile,
+    mounts,
+    env,
+  });
+  const rawEvent = (await readJson(options.eventFile, 'event file')) as Record<string, unknown>;
+  const event = parseEvent(rawEvent, requiredEventFields(config.task));
+  const responses: ApiResponsesFile | undefined = options.apiResponsesFile
+    ? await loadApiResponses(options.apiResponsesFile)
+    : undefined;
+  const canned = cannedFetch(responses);
+  const overrides = options.discoveryFile ? await loadDiscovery(options.discoveryFile) : {};
+  const records: TransportRecord[] = [];
+  const transports = {
+    kubernetes: new MemoryTransport('kubernetes', { discoveryOverrides: overrides, records }),
+    maestro: new MemoryTransport('maestro', { discoveryOverrides: overrides, records, softDelete: true }),
+  };
+  const a = config.adapter.clients.hyperfleet_api;
+  const api = new HyperfleetApiClient({
+    baseUrl: validBaseUrl(a.base_url),
+    version: a.version,
+    timeoutMs: a.timeout_ms,
+    // The Go dry-run client does not retry; canned answers are served once each.
+    retryAttempts: 1,
+    defaultHeaders: a.default_headers,
+    fetch: canned.fetch,
+    sleep: async () => {},
+  });
+  const log = createLogger({ level: options.verbose ? 'debug' : 'silent', destination: process.stderr });
+  const result = await execute(config, event.data, AbortSignal.timeout(60_000), {
+    api,
+    transports: async (client) => transports[client],
+    log,
+    env,
+    recreateWaitMs: 0,
+    ...(options.now ? { clock: { now: options.now } } : {}),
+  });
+  const report: DryRunReport = {
+    adapter: config.adapter.adapter.name,
+    event: { id: event.id, type: event.type, data: event.data },
+    result,
+    apiRequests: canned.requests,
+    transportOperations: records,
+  };
+  return { report, result };
+}
+
+function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_k, v) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v),
+    2,
+  );
+}
+
+const USAGE = `Usage: hyperfleet-adapter dry-run --config <adapter-config.yaml> --task-config <task-config.yaml>
+         --event <cloudevent.json> [--api-responses <file>] [--discovery <file>]
+         [--mount /etc/adapter=<dir>]... [--output text|json] [--verbose]
+`;
+
+export async function runDryRun(options: DryRunOptions, io: Io): Promise<number> {
+  try {
+    const { report, result } = await dryRun(options);
+    io.stdout.write(options.output === 'json' ? `${toJson(report)}\n` : formatText(report, options.verbose));
+    return result.status === 'success' ? 0 : 1;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DryRunInputError || err instanceof EventRejectedError) {
+      io.stderr.write(`dry-run: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+export async function main(argv: string[], io: Io = process): Promise<number> {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        'task-config': { type: 'string', short: 't' },
+        event: { type: 'string' },
+        'api-responses': { type: 'string' },
+        discovery: { type: 'string' },
+        mount: { type: 'string', multiple: true },
+        output: { type: 'string', default: 'text' },
+        verbose: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    io.stderr.write(`dry-run: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  return runWith(values, io, {
+    config: 'config',
+    taskConfig: 'task-config',
+    event: 'event',
+    apiResponses: 'api-responses',
+    discovery: 'discovery',
+    output: 'output',
+    verbose: 'verbose',
+  });
+}
+
+/** The Go adapter's spelling: `serve --dry-run-event ... --dry-run-api-responses ...`. */
+export async function serveMain(argv: string[], io: Io = process): Promise<number> {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        'task-config': { type: 'string', short: 't' },
+        'dry-run-event': { type: 'string' },
+        'dry-run-api-responses': { type: 'string' },
+        'dry-run-discovery': { type: 'string' },
+        'dry-run-output': { type: 'string', default: 'text' },
+        'dry-run-verbose': { type: 'boolean', default: false },
+        mount: { type: 'string', multiple: true },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    io.stderr.write(`serve: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (!values['dry-run-event']) {
+    io.stderr.write(
+      'serve: this product serves events as a Knative function (npm start); only the dry-run mode (--dry-run-event) runs from the CLI\n',
+    );
+    return 2;
+  }
+  return runWith(values, io, {
+    config: 'config',
+    taskConfig: 'task-config',
+    event: 'dry-run-event',
+    apiResponses: 'dry-run-api-responses',
+    discovery: 'dry-run-discovery',
+    output: 'dry-run-output',
+    verbose: 'dry-run-verbose',
+  });
+}
+
+async function runWith(
+  values: Record<string, string | boolean | string[] | undefined>,
+  io: Io,
+  keys: Record<
+    'config' | 'taskConfig' | 'event' | 'apiResponses' | 'discovery' | 'output' | 'verbose',
+    string
+  >,
+): Promise<number> {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const config = str(keys.config) ?? process.env['HYPERFLEET_ADAPTER_CONFIG'];
+  const taskConfig = str(keys.taskConfig) ?? process.env['HYPERFLEET_TASK_CONFIG'];
+  const event = str(keys.event);
+  const output = str(keys.output) ?? 'text';
+  const missing = [
+    config ? undefined : `--${keys.config}`,
+    taskConfig ? undefined : `--${keys.taskConfig}`,
+    event ? undefined : `--${keys.event}`,
+  ].filter(Boolean);
+  if (missing.length > 0 || !config || !taskConfig || !event) {
+    io.stderr.write(`dry-run: missing ${missing.join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  if (output !== 'text' && output !== 'json') {
+    io.stderr.write(`dry-run: --${keys.output} must be text or json\n`);
+    return 2;
+  }
+  const apiResponsesFile = str(keys.apiResponses);
+  const discoveryFile = str(keys.discovery);
+  return runDryRun(
+    {
+      configFile: config,
+      taskConfigFile: taskConfig,
+      eventFile: event,
+      ...(apiResponsesFile ? { apiResponsesFile } : {}),
+      ...(discoveryFile ? { discoveryFile } : {}),
+      mounts: (values['mount'] as string[] | undefined) ?? [],
+      output,
+      verbose: values[keys.verbose] === true,
+    },
+    io,
+  );
+}

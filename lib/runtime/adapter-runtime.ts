@@ -1,0 +1,247 @@
+/**
+ * One warm instance of the adapter function: the config (reloaded on change), the HyperFleet
+ * API client and the transports, shared by every invocation. Its answer to each event is the
+ * ack Knative acts on:
+ *
+ * - 200: handled (including failures it reported to the API);
+ * - 503: retry (a dependency down, or the per-event deadline hit, before the work was done);
+ * - 422: processed but failed in a way redelivery cannot fix, and nothing reached the API:
+ *        not retried, straight to the dead-letter sink, where it is seen;
+ * - 400: never processable (not a CloudEvent, data missing); counted and logged.
+ */
+import type { LoadedConfig } from '../executor/executor.ts';
+import { type ExecutionResult, execute } from '../executor/executor.ts';
+import type { TransportProvider } from '../executor/resources.ts';
+import { HyperfleetApiClient } from '../hyperfleet-api/index.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { type ConfigSource, type ConfigStatus, ConfigStore } from './config-store.ts';
+import { type CloudEventLike, EventRejectedError, parseEvent, requiredEventFields } from './event.ts';
+import { TransportPool } from './transports.ts';
+
+export interface Answer {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+export interface AdapterRuntimeOptions {
+  config: ConfigSource;
+  log: Logger;
+  metrics: Metrics;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Upper bound of one event's work; below the Knative request timeout. */
+  eventTimeoutMs: number;
+  /** Replace the network (tests, dry runs): a fetch for the API, a transport provider. */
+  fetch?: typeof fetch;
+  transports?: TransportProvider;
+  recreateWaitMs?: number;
+}
+
+export class AdapterRuntime {
+  readonly configStore: ConfigStore;
+  private readonly options: AdapterRuntimeOptions;
+  private readonly log: Logger;
+  private readonly metrics: Metrics;
+  private pool: TransportPool | undefined;
+  private api: { generation: number; client: HyperfleetApiClient } | undefined;
+  private inflight = 0;
+  private drained: (() => void) | undefined;
+  private stopping = false;
+  /** The config the last event ran with (transports are created from its client settings). */
+  private lastConfig: LoadedConfig | undefined;
+
+  constructor(options: AdapterRuntimeOptions) {
+    this.options = options;
+    this.log = options.log;
+    this.metrics = options.metrics;
+    this.configStore = new ConfigStore(options.config, options.log, options.metrics);
+  }
+
+  get metricsRegistry() {
+    return this.metrics.registry;
+  }
+
+  /** A request the runtime could not parse as a CloudEvent: counted and logged like any rejection. */
+  rejectMalformed(message: string): void {
+    this.metrics.eventsRejected.inc({ reason: 'malformed_cloudevent' });
+    this.metrics.eventAnswers.inc({ answer: 'rejected' });
+    this.log.warn({ reason: 'malformed_cloudevent', err: message }, 'event rejected');
+  }
+
+  get configStatus(): ConfigStatus {
+    return this.configStore.status;
+  }
+
+  private apiClient(config: LoadedConfig): HyperfleetApiClient {
+    if (this.api?.generation === this.configStore.generation) return this.api.client;
+    const a = config.adapter.clients.hyperfleet_api;
+    const metrics = this.metrics;
+    const client = new HyperfleetApiClient({
+      baseUrl: a.base_url ?? '',
+      version: a.version,
+      timeoutMs: a.timeout_ms,
+      retryAttempts: a.retry_attempts,
+      retryBackoff: a.retry_backoff,
+      baseDelayMs: a.base_delay_ms,
+      maxDelayMs: a.max_delay_ms,
+      defaultHeaders: a.default_headers,
+      ...(a.auth ? { tokenPath: a.auth.token_path, tokenCacheTtlMs: a.auth.token_cache_ttl_ms } : {}),
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      onCall: (info) => {
+        if (info.willRetry) return;
+        metrics.apiCalls.observe(
+          { method: info.method, code: String(info.status ?? 0) },
+          info.durationMs / 1000,
+        );
+      },
+    });
+    this.api = { generation: this.configStore.generation, client };
+    return client;
+  }
+
+  private transports(): TransportProvider {
+    if (this.options.transports) return this.options.transports;
+    this.pool ??= new TransportPool(() => {
+      if (!this.lastConfig) throw new Error('configuration not loaded');
+      return this.lastConfig.adapter;
+    }, this.log);
+    const pool = this.pool;
+    return (client) => pool.get(client);
+  }
+
+  /** Handle one CloudEvent (as faas-js-runtime hands it over) and say how to answer. */
+  async handle(ce: CloudEventLike | undefined): Promise<Answer> {
+    if (this.stopping) return { statusCode: 503, body: { outcome: 'retry', reason: 'shutting down' } };
+    this.inflight++;
+    const started = process.hrtime.bigint();
+    try {
+      return await this.handleInner(ce);
+    } finally {
+      this.metrics.eventDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.inflight--;
+      if (this.inflight === 0) this.drained?.();
+    }
+  }
+
+  private async handleInner(ce: CloudEventLike | undefined): Promise<Answer> {
+    let config: LoadedConfig;
+    try {
+      config = await this.configStore.get();
+      this.lastConfig = config;
+    } catch (err) {
+      this.metrics.errors.inc({ error_type: 'config' });
+      this.metrics.eventAnswers.inc({ answer: 'retry' });
+      this.log.error({ err: (err as Error).message }, 'no valid configuration: asking for redelivery');
+      return {
+        statusCode: 503,
+        body: { outcome: 'retry', reason: 'configuration invalid', error: (err as Error).message },
+      };
+    }
+    let event: ReturnType<typeof parseEvent>;
+    try {
+      event = parseEvent(ce, requiredEventFields(config.task));
+    } catch (err) {
+      if (!(err instanceof EventRejectedError)) throw err;
+      this.metrics.eventsRejected.inc({ reason: err.reason });
+      this.metrics.eventAnswers.inc({ answer: 'rejected' });
+      this.log.warn(
+        { event_id: (ce?.id as string | undefined) ?? '', reason: err.reason, err: err.message },
+        'event rejected',
+      );
+      return { statusCode: 400, body: { outcome: 'rejected', reason: err.reason, error: err.message } };
+    }
+    const resourceKind = typeof event.data['kind'] === 'string' ? event.data['kind'] : 'resource';
+    const log = this.log.child({
+      event_id: event.id,
+      resource_id: event.data['id'],
+      resource_kind: resourceKind,
+      adapter: config.adapter.adapter.name,
+    });
+    log.info({ type: event.type, source: event.source }, 'Event received');
+    const signal = AbortSignal.timeout(this.options.eventTimeoutMs);
+    const result = await execute(config, event.data, signal, {
+      api: this.apiClient(config),
+      transports: this.transports(),
+      log,
+      env: this.options.env,
+      ...(this.options.recreateWaitMs === undefined ? {} : { recreateWaitMs: this.options.recreateWaitMs }),
+      ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
+    });
+    return this.answer(result, event.id, signal, log);
+  }
+
+  private answer(result: ExecutionResult, eventId: string, signal: AbortSignal, log: Logger): Answer {
+    const status = result.status === 'failed' ? 'failed' : result.resourcesSkipped ? 'skipped' : 'success';
+    this.metrics.eventsProcessed.inc({ status });
+    for (const phase of Object.keys(result.errors)) this.metrics.errors.inc({ error_type: phase });
+    const summary = {
+      eventId,
+      status,
+      statusReported: result.statusReported,
+      resourcesSkipped: result.resourcesSkipped,
+      skipReason: result.skipReason,
+      errors: result.errors,
+    };
+    if (result.status === 'success') {
+      this.metrics.eventAnswers.inc({ answer: 'handled' });
+      log.info({ status, skip_reason: result.skipReason || undefined }, 'Event processed');
+      return { statusCode: 200, body: { outcome: 'handled', ...summary } };
+    }
+    if (result.retryable || signal.aborted) {
+      this.metrics.eventAnswers.inc({ answer: 'retry' });
+      log.warn(
+        { errors: result.errors, deadline: signal.aborted },
+        'Event failed on a transient error: asking for redelivery',
+      );
+      return { statusCode: 503, body: { outcome: 'retry', ...summary } };
+    }
+    if (result.statusReported) {
+      this.metrics.eventAnswers.inc({ answer: 'handled' });
+      log.warn({ errors: result.errors }, 'Event failed; the failure was reported to the API');
+      return { statusCode: 200, body: { outcome: 'handled', ...summary } };
+    }
+    this.metrics.eventAnswers.inc({ answer: 'unprocessable' });
+    log.error({ errors: result.errors }, 'Event failed and nothing was reported: sending to the dead letter');
+    return { statusCode: 422, body: { outcome: 'unprocessable', ...summary } };
+  }
+
+  /** Ready when a valid config is loaded and every transport in use reports healthy. */
+  async readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }> {
+    const details: Record<string, unknown> = { config: this.configStore.status };
+    let ready =
+      this.lastConfig !== undefined ||
+      (await this.configStore.get().then(
+        () => true,
+        () => false,
+      ));
+    if (this.stopping) ready = false;
+    for (const t of (await this.pool?.active()) ?? []) {
+      const health = (t as { health?: (s: AbortSignal) => Promise<{ ok?: boolean; ready?: boolean }> })
+        .health;
+      if (!health) continue;
+      try {
+        const h = await health.call(t, AbortSignal.timeout(2000));
+        details[t.client] = h;
+        if (h.ok === false || h.ready === false) ready = false;
+      } catch (err) {
+        details[t.client] = { ok: false, error: (err as Error).message };
+        ready = false;
+      }
+    }
+    return { ready, details };
+  }
+
+  /** Stop taking events, wait (bounded) for those in flight, close connections. */
+  async shutdown(graceMs = 25_000): Promise<void> {
+    this.stopping = true;
+    if (this.inflight > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          this.drained = resolve;
+        }),
+        new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+      ]);
+    }
+    await this.pool?.close();
+  }
+}

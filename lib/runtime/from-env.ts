@@ -1,0 +1,39 @@
+/**
+ * Builds the function's runtime from its environment, the way the Knative Service sets it:
+ * config paths (HYPERFLEET_ADAPTER_CONFIG, HYPERFLEET_TASK_CONFIG; default the ConfigMap mount
+ * under /etc/adapter), mount map for refs (HYPERFLEET_ADAPTER_MOUNTS), the per-event deadline
+ * (HYPERFLEET_EVENT_TIMEOUT, a Go duration, default 120s: below Knative's 300s request timeout).
+ */
+
+import { parseGoDuration } from '../config/duration.ts';
+import { loadConfigPair } from '../config/index.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { AdapterRuntime, type AdapterRuntimeOptions } from './adapter-runtime.ts';
+
+export const DEFAULT_CONFIG = '/etc/adapter/adapter-config.yaml';
+export const DEFAULT_TASK_CONFIG = '/etc/adapter/task-config.yaml';
+export const DEFAULT_EVENT_TIMEOUT_MS = 120_000;
+
+export function runtimeFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Partial<AdapterRuntimeOptions> & { log?: Logger; metrics?: Metrics } = {},
+): AdapterRuntime {
+  const configFile = env['HYPERFLEET_ADAPTER_CONFIG'] || DEFAULT_CONFIG;
+  const taskConfigFile = env['HYPERFLEET_TASK_CONFIG'] || DEFAULT_TASK_CONFIG;
+  const timeoutText = env['HYPERFLEET_EVENT_TIMEOUT'];
+  const eventTimeoutMs = (timeoutText && parseGoDuration(timeoutText)) || DEFAULT_EVENT_TIMEOUT_MS;
+  const log = overrides.log ?? createLogger();
+  return new AdapterRuntime({
+    config: {
+      configFile,
+      taskConfigFile,
+      load: () => loadConfigPair({ configFile, taskConfigFile, env }),
+    },
+    log,
+    metrics: overrides.metrics ?? createMetrics(),
+    env,
+    eventTimeoutMs,
+    ...overrides,
+  });
+}
