@@ -42,7 +42,7 @@ export class StatusStream {
   private channelGeneration = -1;
   /** Incremented on every (re)subscribe. */
   epoch = 0;
-  /** True between the server's `subscription-id` header and the stream's end. */
+  /** True from the server's `subscription-id` header (or first event) until the stream ends. */
   subscribed = false;
   eventsReceived = 0;
 
@@ -84,6 +84,11 @@ export class StatusStream {
     call.on('data', (ev: CloudEventMessage) => {
       if (epoch !== this.epoch) return;
       this.lastSeen = Date.now();
+      // Older servers send no subscription-id header: any event proves the stream is registered.
+      if (!this.subscribed) {
+        this.subscribed = true;
+        this.attempt = 0;
+      }
       if (isHeartbeat(ev)) return;
       this.onEvent(ev, epoch);
     });

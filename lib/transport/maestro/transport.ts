@@ -34,6 +34,8 @@ export interface MaestroHealth {
   grpc: { state: string; ready: boolean };
   rest: { ok: boolean; error?: string };
   statusStream?: { subscribed: boolean; lastSeenMsAgo: number; entries: number };
+  /** `get` calls answered from the status stream without a REST round trip. */
+  cacheHits: number;
 }
 
 /** The Maestro transport: Transport plus a readiness probe. */
@@ -72,6 +74,7 @@ export class MaestroTransportImpl implements MaestroTransport {
   /** Latest Maestro version this process read or wrote, per resource id: what makes a cached status trustworthy. */
   private readonly known = new Map<string, { version: number; at: number }>();
   private closed = false;
+  private cacheHits = 0;
 
   constructor(options: MaestroOptions, deps: MaestroTransportDeps = {}) {
     this.o = options;
@@ -139,7 +142,12 @@ export class MaestroTransportImpl implements MaestroTransport {
   async get(ref: ObjectRef, ctx: TransportContext): Promise<KubeObject | undefined> {
     const consumer = this.consumer(ctx, ref.name);
     const id = workResourceId(this.o.sourceId, consumer, ref.name);
-    return this.fromCache(id) ?? (await this.read(id, ctx.signal));
+    const cached = this.fromCache(id);
+    if (cached) {
+      this.cacheHits++;
+      return cached;
+    }
+    return await this.read(id, ctx.signal);
   }
 
   async list(query: ListQuery, ctx: TransportContext): Promise<KubeObject[]> {
@@ -265,7 +273,12 @@ export class MaestroTransportImpl implements MaestroTransport {
       rest.ok = false;
       rest.error = (err as Error).message;
     }
-    const out: MaestroHealth = { ok: ready && rest.ok, grpc: { state, ready }, rest };
+    const out: MaestroHealth = {
+      ok: ready && rest.ok,
+      grpc: { state, ready },
+      rest,
+      cacheHits: this.cacheHits,
+    };
     if (this.stream) out.statusStream = this.stream.health();
     return out;
   }

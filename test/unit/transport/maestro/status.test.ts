@@ -92,10 +92,11 @@ describe('StatusStream', () => {
     expect(s.get('r2')).toBeUndefined();
   });
 
-  it('serves nothing before the server confirmed the subscription', () => {
+  it('serves nothing before the server confirmed the subscription (header, or a first event from older servers)', () => {
     const { calls, s } = open();
-    calls[0]?.emit('data', status('r1', 1));
-    expect(s.get('r1')).toBeUndefined();
+    expect(s.subscribed).toBe(false);
+    calls[0]?.emit('data', { id: 'h', spec_version: '1.0', type: HEARTBEAT_TYPE });
+    expect(s.subscribed).toBe(true);
   });
 
   it('forgets entries across a reconnect (events may have been missed) and resubscribes with backoff', () => {
