@@ -1,4 +1,4 @@
-import type { Environment } from '@marcbachmann/cel-js';
+import { type Environment, Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { formatString } from './format.ts';
 import { goQuote } from './go-json.ts';
@@ -62,6 +62,39 @@ function registerNumericOperators(env: Environment): void {
   }
 }
 
+// cel-go answers `==` across kinds with false at runtime; cel-js refuses the overload when
+// both operand types are known statically (literals), so declare those pairs.
+const SCALARS = [
+  'int',
+  'uint',
+  'double',
+  'string',
+  'bool',
+  'bytes',
+  'google.protobuf.Timestamp',
+  'google.protobuf.Duration',
+] as const;
+
+function registerCrossKindEquality(env: Environment): void {
+  for (const l of SCALARS) {
+    for (const r of SCALARS) {
+      if (l === r) continue;
+      const numeric = (t: string) => t === 'int' || t === 'uint' || t === 'double';
+      // Numeric pairs are registered by registerNumericOperators. (`int in list<double>` is
+      // not declared: cel-js then reports an overlap with its generic `V in list<V>`.)
+      if (!(numeric(l) && numeric(r))) tryRegister(env, `${l} == ${r}`, () => false);
+    }
+  }
+}
+
+function tryRegister(env: Environment, signature: string, handler: (a: never, b: never) => unknown): void {
+  try {
+    env.registerOperator(signature, handler as (a: unknown, b: unknown) => unknown);
+  } catch (err) {
+    if (!(err instanceof Error && /already registered|overlaps/.test(err.message))) throw err;
+  }
+}
+
 function registerStrings(env: Environment): void {
   env.registerType('StringsNamespace', StringsNamespace);
   env.registerConstant('strings', 'StringsNamespace', new StringsNamespace());
@@ -93,6 +126,9 @@ function registerStrings(env: Environment): void {
       }
       return out + rest;
     },
+  );
+  env.registerFunction('string.replace(string, string): string', (s: string, from: string, to: string) =>
+    s.replaceAll(from, to),
   );
   env.registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''));
   env.registerFunction('StringsNamespace.quote(string): string', (_ns: StringsNamespace, s: string) =>
@@ -132,6 +168,9 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 function sortByKeys<T>(items: readonly T[], keys: readonly unknown[]): T[] {
+  // cel-go rejects a list it cannot order even when no two elements need comparing.
+  const kinds = new Set(keys.map((k) => sortKey(k)[0]));
+  if (kinds.size > 1) throw new ExtensionError('list elements must have the same type');
   const idx = items.map((_, i) => i);
   idx.sort((i, j) => compareKeys(keys[i], keys[j]));
   return idx.map((i) => items[i]!);
@@ -173,6 +212,7 @@ function registerLists(env: Environment, equals: Equals): void {
     return out;
   });
   env.registerFunction('ListsNamespace.range(int): list<int>', (_ns: ListsNamespace, n: bigint) => {
+    if (n < 0n) throw new ExtensionError(`lists.range: size must be non-negative, got ${n}`);
     if (n > MAX_RANGE)
       throw new ExtensionError(`lists.range: size ${n} exceeds maximum allowed size ${MAX_RANGE}`);
     const out: bigint[] = [];
@@ -242,8 +282,21 @@ function registerSortBy(env: Environment): void {
   );
 }
 
+function isZeroValue(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === '' || v === 0 || v === 0n) return true;
+  if (v instanceof UnsignedInt) return v.value === 0n;
+  if (Array.isArray(v) || v instanceof Uint8Array) return v.length === 0;
+  if (v instanceof Map) return v.size === 0;
+  if (v instanceof Date || v instanceof Duration) return v.valueOf() === 0;
+  return typeof v === 'object' && Object.keys(v).length === 0;
+}
+
 export function registerExtensions(env: Environment, equals: Equals): void {
+  env.registerFunction('OptionalNamespace.ofNonZeroValue(dyn): optional<dyn>', (_ns: unknown, v: unknown) =>
+    isZeroValue(v) ? Optional.none() : Optional.of(v),
+  );
   registerNumericOperators(env);
+  registerCrossKindEquality(env);
   registerStrings(env);
   registerLists(env, equals);
 }

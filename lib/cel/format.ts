@@ -43,24 +43,24 @@ function durationText(d: Duration): string {
   return `${d.seconds}${nanos}s`;
 }
 
-function asString(v: unknown, nested: boolean): string {
+function asString(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return nested ? JSON.stringify(v) : v;
+  if (typeof v === 'string') return v;
   if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v instanceof UnsignedInt) return String(v.value);
   if (typeof v === 'number') return formatDouble(v);
   if (v instanceof Date) return rfc3339Nano(v);
   if (v instanceof Duration) return durationText(v);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
-  if (Array.isArray(v)) return `[${v.map((e) => asString(e, true)).join(', ')}]`;
+  if (Array.isArray(v)) return `[${v.map((e) => asString(e)).join(', ')}]`;
   if (v instanceof Map) {
-    return `{${[...v.entries()].map(([k, e]) => `${asString(k, true)}: ${asString(e, true)}`).join(', ')}}`;
+    return `{${[...v.entries()].map(([k, e]) => `${asString(k)}: ${asString(e)}`).join(', ')}}`;
   }
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
       a < b ? -1 : a > b ? 1 : 0,
     );
-    return `{${entries.map(([k, e]) => `${JSON.stringify(k)}: ${asString(e, true)}`).join(', ')}}`;
+    return `{${entries.map(([k, e]) => `${JSON.stringify(k)}: ${asString(e)}`).join(', ')}}`;
   }
   return String(v);
 }
@@ -132,12 +132,14 @@ export function formatString(format: string, args: readonly unknown[]): string {
     try {
       switch (clause) {
         case 's':
-          out += asString(arg, false);
+          out += asString(arg);
           break;
         case 'd':
-          if (!isInt(arg))
+          // cel-go 0.31 prints a double under %d as it would under %s.
+          if (typeof arg === 'number') out += formatDouble(arg);
+          else if (isInt(arg)) out += String(intValue(arg));
+          else
             throw new FormatError(`decimal clause can only be used on integers, was given ${typeName(arg)}`);
-          out += String(intValue(arg));
           break;
         case 'f':
         case 'e':

@@ -65,3 +65,58 @@ function visit(node: ASTNode, bound: ReadonlySet<string>, found: Set<string>): v
       for (const a of node.args) visit(a, bound, found);
   }
 }
+
+function findCelReceiver(node: ASTNode): ASTNode | undefined {
+  if (node.op === 'rcall' && node.args[1].op === 'id' && node.args[1].args === 'cel') return node.args[1];
+  for (const child of children(node)) {
+    const hit = findCelReceiver(child);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function children(node: ASTNode): ASTNode[] {
+  switch (node.op) {
+    case 'value':
+    case 'id':
+      return [];
+    case '.':
+    case '.?':
+      return [node.args[0]];
+    case 'call':
+      return node.args[1];
+    case 'rcall':
+      return [node.args[1], ...node.args[2]];
+    case 'list':
+      return node.args;
+    case 'map':
+      return node.args.flat();
+    case '!_':
+    case '-_':
+      return [node.args];
+    default:
+      return [...node.args];
+  }
+}
+
+/** True when the expression calls a `cel.*` function (cel.bind), which cel-go lacks here. */
+export function usesCelNamespace(ast: ASTNode): boolean {
+  return findCelReceiver(ast) !== undefined;
+}
+
+export function celOffset(ast: ASTNode): number {
+  return findCelReceiver(ast)?.start ?? 0;
+}
+
+/** The first `has()` whose argument is not a field selection (cel-go rejects it when parsing). */
+export function invalidHas(node: ASTNode): ASTNode | undefined {
+  if (node.op === 'call' && node.args[0] === 'has') {
+    const [arg, ...rest] = node.args[1];
+    if (arg === undefined || rest.length > 0 || arg.op !== '.') return arg ?? node;
+  }
+  for (const child of children(node)) {
+    const hit = invalidHas(child);
+    if (hit) return hit;
+  }
+  return undefined;
+}

@@ -2,7 +2,7 @@ import { type ASTNode, EvaluationError, ParseError, type ParseResult } from '@ma
 import { withClock } from './adapter-functions.ts';
 import { celEnvironment } from './env.ts';
 import { CelError } from './errors.ts';
-import { freeIdentifiers } from './identifiers.ts';
+import { celOffset, freeIdentifiers, invalidHas, usesCelNamespace } from './identifiers.ts';
 import { engineReason } from './messages.ts';
 import { fromCel } from './values.ts';
 
@@ -110,22 +110,27 @@ function parseProgram(expression: string): CelProgram {
   try {
     run = celEnvironment().parse(expression);
   } catch (err) {
-    if (err instanceof ParseError) {
-      const offset = offsetOf(err);
-      throw new CelError(
-        'parse',
-        expression,
-        engineReason(err),
-        offset === undefined ? { cause: err } : { offset, cause: err },
-      );
-    }
-    if (err instanceof RangeError) {
-      throw new CelError('parse', expression, 'expression nesting too deep', { cause: err });
-    }
-    // cel-js rejects a few well-formed texts while parsing (static misuse of a macro, say);
-    // cel-go parses those and fails when evaluating, so the failure is deferred to evaluate().
-    const error = toEvalError(expression, err);
-    return { expression, identifiers: [], evaluate: () => ({ ok: false, error }) };
+    // cel-js also reports macro misuse (`has(1)`) while parsing, as cel-go's parser does.
+    const reason = err instanceof RangeError ? 'expression nesting too deep' : engineReason(err);
+    const offset = offsetOf(err);
+    throw new CelError(
+      'parse',
+      expression,
+      reason,
+      offset === undefined ? { cause: err } : { offset, cause: err },
+    );
+  }
+  const badHas = invalidHas(run.ast);
+  if (badHas !== undefined) {
+    throw new CelError('parse', expression, 'invalid argument to has() macro', { offset: badHas.start });
+  }
+  if (usesCelNamespace(run.ast)) {
+    // The Go adapter does not enable cel-go's bindings extension, so `cel.bind` fails there;
+    // cel-js has it built in. Refuse it the same way, so configs stay portable.
+    const error = new CelError('eval', expression, 'no such attribute(s): cel', {
+      offset: celOffset(run.ast),
+    });
+    return { expression, identifiers: freeIdentifiers(run.ast), evaluate: () => ({ ok: false, error }) };
   }
   return new CompiledProgram(expression, run);
 }

@@ -8,12 +8,18 @@ import { compareNumbers } from './extensions.ts';
  * optional -> its value or null (what cel-go's Optional.Value() gives), type -> its name,
  * duration -> cel-go's canonical text ("90s", "1.5s") because it must survive JSON/YAML.
  */
+const MIN_INT = -(2n ** 63n);
+const MAX_INT = 2n ** 63n - 1n;
+
 export function fromCel(v: unknown): unknown {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
+    case 'bigint':
+      // cel-js misses overflow on negation, division and int(double); cel-go errors there.
+      if (v < MIN_INT || v > MAX_INT) throw new Error('integer overflow');
+      return v;
     case 'string':
     case 'boolean':
-    case 'bigint':
     case 'number':
       return v;
     default:

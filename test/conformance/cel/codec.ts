@@ -1,0 +1,58 @@
+/**
+ * The tagged JSON both sides of the CEL conformance suite speak. In vars: plain numbers are
+ * doubles, {"$int":"5"} an int (bigint), {"$uint":"5"} a uint, {"$time":"RFC3339"} a timestamp.
+ * In results, every number is tagged ($int, $uint, $double) so int-vs-double drift is visible.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export function encodeVars(v: unknown): Json {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return { $int: v.toString() };
+  if (v instanceof Date) return { $time: v.toISOString() };
+  if (Array.isArray(v)) return v.map(encodeVars);
+  if (typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, e]) => [k, encodeVars(e)]));
+  }
+  return v as Json;
+}
+
+export function decodeVars(v: Json): unknown {
+  if (Array.isArray(v)) return v.map(decodeVars);
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    if (keys.length === 1) {
+      const tag = v['$int'] ?? v['$uint'];
+      if (typeof tag === 'string') return BigInt(tag);
+      const t = v['$time'];
+      if (typeof t === 'string') return new Date(t);
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, decodeVars(e)]));
+  }
+  return v;
+}
+
+/** A value from lib/cel (project value model) in the oracle's tagged form. */
+export function encodeResult(v: unknown): Json {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return { $int: v.toString() };
+  if (typeof v === 'number') return Number.isFinite(v) ? { $double: v } : { $double: goFloatName(v) };
+  if (v instanceof Date) return { $time: goTime(v) };
+  if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('base64') };
+  if (Array.isArray(v)) return v.map(encodeResult);
+  if (typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, e]) => [k, encodeResult(e)]));
+  }
+  return v as Json;
+}
+
+function goFloatName(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  return n > 0 ? '+Inf' : '-Inf';
+}
+
+function goTime(d: Date): string {
+  const iso = d.toISOString();
+  const frac = iso.slice(20, 23).replace(/0+$/, '');
+  return `${iso.slice(0, 19)}${frac ? `.${frac}` : ''}Z`;
+}
