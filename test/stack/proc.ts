@@ -62,10 +62,20 @@ export interface Captured {
 export function runCapture(
   cmd: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    input?: string;
+    timeoutMs?: number;
+    uid?: number;
+    gid?: number;
+  } = {},
 ): Promise<Captured> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env });
+    const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env ?? process.env };
+    if (options.uid !== undefined) spawnOptions.uid = options.uid;
+    if (options.gid !== undefined) spawnOptions.gid = options.gid;
+    const child = spawn(cmd, args, { ...spawnOptions, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

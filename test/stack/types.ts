@@ -29,10 +29,57 @@ export interface StackInfo {
     /** Consumers registered, each with an agent running against the kube-apiserver. */
     consumers: string[];
   };
+  /** The canary works the stack published and saw Applied, one per consumer. */
+  canary?: {
+    source: string;
+    works: {
+      consumer: string;
+      workName: string;
+      /** Maestro resource-bundle id (UUID v5 of source, consumer, name). */
+      resourceId: string;
+      configMap: { namespace: string; name: string };
+    }[];
+  };
+  /** Each agent's consumer, broker URL string and --listen address. */
+  agents?: Record<string, { brokerUrl: string; listen: string }>;
+  /** kube-controller-manager's /healthz (self-signed serving cert). */
+  controllerManager?: { healthUrl: string };
+  /** Every TCP port the stack listens on, by role, for leak checks after stop. */
+  ports?: Record<string, number>;
+  /** Extra Maestro servers with gRPC TLS started by startMaestroTls, by name. */
+  tls?: Record<string, MaestroTlsInfo>;
   /** pid of every process the stack started, by role. */
   pids: Record<string, number>;
   /** Log file of every process, by role. */
   logs: Record<string, string>;
+}
+
+/** A Maestro server on the stack's database whose gRPC source API requires TLS and authorizes by RBAC. */
+export interface MaestroTlsInfo {
+  authn: 'mtls' | 'token';
+  httpUrl: string;
+  healthUrl: string;
+  /** TLS gRPC source API, host:port; the certificate is valid for 127.0.0.1 and localhost. */
+  grpcAddress: string;
+  /** CA that signed the server certificate (and, for mtls, the client certificates). */
+  caFile: string;
+  /** The source id the allowed identity may publish/subscribe (nonResourceURL /sources/<id>). */
+  sourceId: string;
+  /** Identity bound to pub/sub on /sources/<sourceId>. */
+  allowed: MaestroTlsIdentity;
+  /** Identity with no such binding: every call is refused. */
+  denied: MaestroTlsIdentity;
+  pid: number;
+  logFile: string;
+}
+
+export interface MaestroTlsIdentity {
+  user: string;
+  /** mtls: client certificate and key files. */
+  cert?: string;
+  key?: string;
+  /** token: a bearer token the kube-apiserver accepts (TokenReview). */
+  token?: string;
 }
 
 declare module 'vitest' {
