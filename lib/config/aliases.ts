@@ -51,6 +51,8 @@ export function normalizeAliases(
           path: [...path, key],
           message: `\`${key}\` is the camelCase alias of \`${snake}\`, which is also set; keep one`,
         });
+        // Reported here; the schema must not report it again as an unknown key.
+        delete map[key];
         continue;
       }
       renameKey(map, key, snake);

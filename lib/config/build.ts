@@ -4,6 +4,7 @@
  * other string is a Go template, maps and lists recurse, other scalars are literals.
  */
 import { LineCounter, parseDocument } from 'yaml';
+import { describeYamlError } from './source.ts';
 
 export type BuildValue =
   | { kind: 'field'; field: string; default?: unknown }
@@ -32,11 +33,11 @@ export function toBuildValue(
 ): BuildValue {
   if (input.kind === 'value') return convert(input.value, [], report, 0);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(input.text, { lineCounter, uniqueKeys: true });
+  const doc = parseDocument(input.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const firstError = doc.errors[0];
   if (firstError) {
     const at = lineCounter.linePos(firstError.pos[0]);
-    report({ path: [], message: `YAML syntax error: ${firstError.message.split('\n')[0]}`, ...lineAt(at) });
+    report({ path: [], message: describeYamlError(firstError.code, firstError.message), ...lineAt(at) });
     return { kind: 'literal', value: null };
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });

@@ -116,6 +116,10 @@ function mapIssue(issue: Issue, base: PropertyKey[], ctx: ProblemContext, out: C
     }
     case 'invalid_union': {
       // Report the branch that matches the value's shape (a map vs a string), not "invalid input".
+      if (actual === undefined) {
+        out.push(problemAt(ctx, path, `${keyName(path)} is required`));
+        return;
+      }
       const branches = issue.errors;
       const shaped = branches.find((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
       if (shaped) {

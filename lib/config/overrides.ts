@@ -258,7 +258,7 @@ function setPath(
     node.children ??= new Map();
     let child = node.children.get(segment);
     if (!child) {
-      child = { pos: node.pos, origin };
+      child = { pos: node.keyPos ?? node.pos, origin };
       node.children.set(segment, child);
     }
     node = child;
@@ -267,5 +267,9 @@ function setPath(
   map[last] = value;
   node.children ??= new Map();
   const existing = node.children.get(last);
-  node.children.set(last, { pos: existing?.pos ?? node.pos, keyPos: existing?.keyPos, origin });
+  node.children.set(last, {
+    pos: existing?.pos ?? node.keyPos ?? node.pos,
+    keyPos: existing?.keyPos,
+    origin,
+  });
 }

@@ -166,7 +166,8 @@ export function parseYamlSource(text: string): ParsedSource {
 
 class TooLarge extends Error {}
 
-function describeYamlError(code: string, message: string): string {
+/** The yaml package's message, first line, without its own position (we print ours). */
+export function describeYamlError(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'DUPLICATE_KEY') return `duplicate key: ${first}`;
   return `YAML syntax error: ${first}`;
