@@ -69,11 +69,11 @@ function index(item: unknown, indexes: unknown[]): unknown {
     if (typeof cur === 'string') {
       const bytes = utf8Bytes(cur);
       const x = indexArg(raw, bytes.length);
-      if (x === bytes.length) throw new FuncError(`index out of range: ${x}`);
+      if (x === bytes.length) throw new FuncError('reflect: string index out of range');
       cur = new GoInt(BigInt(bytes[x]!), 'uint8');
     } else if (Array.isArray(cur)) {
       const x = indexArg(raw, cur.length);
-      if (x === cur.length) throw new FuncError(`index out of range: ${x}`);
+      if (x === cur.length) throw new FuncError('reflect: slice index out of range');
       cur = cur[x];
     } else if (isMap(cur)) {
       const k = concrete(raw);
@@ -233,15 +233,6 @@ function jsEscape(s: string): string {
         continue;
       case '=':
         out += '\\u003D';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
         continue;
     }
     if (c < 0x20 || c === 0x7f) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;

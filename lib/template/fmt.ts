@@ -198,7 +198,9 @@ export function formatValue(v: unknown, verb: string, f: Flags, top: boolean): s
       case 'q':
         return pad(quoteRune(iv), f);
       case 'U': {
-        let s = `U+${iv.toString(16).toUpperCase().padStart(4, '0')}`;
+        // Go formats %U of a negative int64 as its uint64 bit pattern.
+        const u = iv < 0n ? iv + 2n ** 64n : iv;
+        let s = `U+${u.toString(16).toUpperCase().padStart(4, '0')}`;
         if (f.sharp) s += ` '${runeString(iv)}'`;
         return pad(s, f);
       }

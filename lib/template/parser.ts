@@ -461,7 +461,8 @@ class Parser {
     };
     if (it.typ === 'charConstant') {
       const body = goUnquoteChar(text);
-      if (body === null) this.fail(`malformed character constant: ${text}`);
+      if (body === null) this.fail('invalid syntax');
+      if (body === 'malformed') this.fail(`malformed character constant: ${text}`);
       n.int = BigInt(body);
       n.uint = n.int;
       n.float = body;
@@ -558,7 +559,9 @@ export function parseGoFloat(text: string): number | null {
     return m[1] === '-' ? -v : v;
   }
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
-  return Number(s);
+  const v = Number(s);
+  // strconv.ParseFloat reports overflow as an error, which the parser treats as bad syntax.
+  return Number.isFinite(v) ? v : null;
 }
 
 const SIMPLE_ESC: Record<string, string> = {
@@ -626,10 +629,11 @@ export function goUnquote(q: string): string | null {
   return out;
 }
 
-function goUnquoteChar(q: string): number | null {
-  if (q.length < 3 || q[0] !== "'" || q[q.length - 1] !== "'") return null;
+/** strconv.UnquoteChar on a 'x' constant: null = invalid syntax, 'malformed' = trailing text. */
+function goUnquoteChar(q: string): number | null | 'malformed' {
   const r = unquoteOne(q, 1, "'");
-  if (r === null || r[1] !== q.length - 1) return null;
+  if (r === null) return null;
+  if (q.slice(r[1]) !== "'") return 'malformed';
   return r[0];
 }
 

@@ -1,0 +1,176 @@
+// Command template renders test/conformance/template/vectors.json with Go's text/template,
+// configured as the Go adapter configures it (template name "template", the adapter's
+// function map, Option("missingkey=error")), and writes test/conformance/template/expected.json.
+//
+// Data uses the shared JSON convention: plain numbers are float64 (what encoding/json gives
+// the adapter), {"$int":"5"} is int64, {"$time":"RFC3339"} is a UTC time.Time and
+// {"$float":"+Inf"|"-Inf"|"NaN"} a float64 JSON cannot spell. Each vector may fix `now`.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"hyperfleet-oracle/internal/tmplfuncs"
+)
+
+type vector struct {
+	ID       string          `json:"id"`
+	Template string          `json:"template"`
+	Data     json.RawMessage `json:"data"`
+	Now      string          `json:"now,omitempty"`
+}
+
+type result struct {
+	ID      string  `json:"id"`
+	Output  *string `json:"output,omitempty"`
+	Error   string  `json:"error,omitempty"`
+	Message string  `json:"message,omitempty"`
+}
+
+// DefaultNow is the clock of every vector that does not set its own.
+const DefaultNow = "2026-01-02T03:04:05Z"
+
+func main() {
+	in := flag.String("in", "test/conformance/template/vectors.json", "vectors file")
+	out := flag.String("out", "test/conformance/template/expected.json", "expected results file")
+	flag.Parse()
+
+	raw, err := os.ReadFile(*in)
+	if err != nil {
+		fail(err)
+	}
+	var vectors []vector
+	if err := json.Unmarshal(raw, &vectors); err != nil {
+		fail(err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString("[\n")
+	for i, v := range vectors {
+		line, err := marshal(run(v))
+		if err != nil {
+			fail(fmt.Errorf("%s: %w", v.ID, err))
+		}
+		buf.WriteString("  ")
+		buf.Write(line)
+		if i < len(vectors)-1 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n")
+	}
+	buf.WriteString("]\n")
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fail(err)
+	}
+	fmt.Fprintf(os.Stderr, "template oracle: %d vectors -> %s\n", len(vectors), *out)
+}
+
+func marshal(r result) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+func run(v vector) result {
+	nowText := v.Now
+	if nowText == "" {
+		nowText = DefaultNow
+	}
+	now, err := time.Parse(time.RFC3339Nano, nowText)
+	if err != nil {
+		fail(fmt.Errorf("%s: now: %w", v.ID, err))
+	}
+	now = now.UTC()
+	data, err := decode(v.Data)
+	if err != nil {
+		fail(fmt.Errorf("%s: data: %w", v.ID, err))
+	}
+	tmpl, err := template.New("template").
+		Funcs(tmplfuncs.FuncMap(func() time.Time { return now })).
+		Option("missingkey=error").
+		Parse(v.Template)
+	if err != nil {
+		return result{ID: v.ID, Error: "parse", Message: err.Error()}
+	}
+	var sb strings.Builder
+	if err := tmpl.Execute(&sb, data); err != nil {
+		return result{ID: v.ID, Error: "exec", Message: err.Error()}
+	}
+	s := sb.String()
+	return result{ID: v.ID, Output: &s}
+}
+
+func decode(raw json.RawMessage) (interface{}, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var v interface{}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	return convert(v)
+}
+
+// convert applies the typed-value convention to decoded JSON.
+func convert(v interface{}) (interface{}, error) {
+	switch x := v.(type) {
+	case map[string]interface{}:
+		if len(x) == 1 {
+			for k, inner := range x {
+				s, isString := inner.(string)
+				switch {
+				case k == "$int" && isString:
+					return strconv.ParseInt(s, 10, 64)
+				case k == "$time" && isString:
+					t, err := time.Parse(time.RFC3339Nano, s)
+					return t.UTC(), err
+				case k == "$float" && isString:
+					switch s {
+					case "+Inf":
+						return math.Inf(1), nil
+					case "-Inf":
+						return math.Inf(-1), nil
+					case "NaN":
+						return math.NaN(), nil
+					}
+					return strconv.ParseFloat(s, 64)
+				}
+			}
+		}
+		for k, e := range x {
+			c, err := convert(e)
+			if err != nil {
+				return nil, err
+			}
+			x[k] = c
+		}
+		return x, nil
+	case []interface{}:
+		for i, e := range x {
+			c, err := convert(e)
+			if err != nil {
+				return nil, err
+			}
+			x[i] = c
+		}
+		return x, nil
+	}
+	return v, nil
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "template oracle:", err)
+	os.Exit(2)
+}
