@@ -121,11 +121,13 @@ export async function runResources(
   deps: ResourceDeps,
 ): Promise<ResourcesOutcome> {
   const results: ResourceResult[] = [];
+  const prediscovered = new Map<string, KubeObject | undefined>();
   if (task.resources.some((r) => r.lifecycle?.create || r.lifecycle?.delete)) {
     for (const resource of task.resources) {
       try {
         const target = await targetFor(resource, state, deps);
         const found = await discover(resource, manifestGvk(resource.manifest), state, target, deps);
+        prediscovered.set(resource.name, found);
         if (found) state.resources.set(resource.name, found);
       } catch (err) {
         return { results, error: new ResourceError(resource.name, 'pre-discovery failed', err) };
@@ -141,7 +143,7 @@ export async function runResources(
     };
     results.push(result);
     try {
-      await runOne(resource, result, state, deps);
+      await runOne(resource, result, state, deps, prediscovered);
     } catch (err) {
       const error = err instanceof ResourceError ? err : new ResourceError(resource.name, 'failed', err);
       result.status = 'failed';
@@ -153,12 +155,9 @@ export async function runResources(
         { resource: resource.name, err: error.message, code: error.code },
         `Resource[${resource.name}] processed: FAILED`,
       );
-      if (result.operation === 'delete') {
-        deleteErrors.push(error);
-        continue;
-      }
       deleteErrors.push(error);
-      return { results, error: joinErrors(deleteErrors) };
+      // A failed delete does not stop the others (each resource cleans up what it owns).
+      if (result.operation !== 'delete') return { results, error: joinErrors(deleteErrors) };
     }
   }
   return deleteErrors.length > 0 ? { results, error: joinErrors(deleteErrors) } : { results };
@@ -178,6 +177,7 @@ async function runOne(
   result: ResourceResult,
   state: ExecutionState,
   deps: ResourceDeps,
+  prediscovered: ReadonlyMap<string, KubeObject | undefined>,
 ): Promise<void> {
   const target = await targetFor(resource, state, deps);
   if (target.ctx.targetCluster !== undefined) result.target = target.ctx.targetCluster;
@@ -224,7 +224,11 @@ async function runOne(
   if (desired.metadata.namespace) result.namespace = desired.metadata.namespace;
 
   const ref = refOf(desired);
-  const existing = await target.transport.get(ref, target.ctx);
+  // Pre-discovery (lifecycle configs) already looked for this very object: no second read.
+  const existing =
+    prediscovered.has(resource.name) && sameIdentity(resource, desired, state, deps)
+      ? prediscovered.get(resource.name)
+      : await target.transport.get(ref, target.ctx);
   let current: KubeObject | undefined;
   const newGen = generationOf(desired);
   if (!existing) {
