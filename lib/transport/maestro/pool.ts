@@ -154,6 +154,9 @@ export class MaestroChannel {
   /** Publish one event; resolves when Maestro wrote it to its database. */
   publish(event: CloudEventMessage, consumer: string, signal: AbortSignal, timeoutMs: number): Promise<void> {
     const client = this.current();
+    // An unreadable or empty token is a configuration error, not the "unavailable" grpc-js would report.
+    if (this.tokenFiles && this.options.auth.tokenFile)
+      readToken(this.tokenFiles, this.options.auth.tokenFile);
     return new Promise<void>((resolve, reject) => {
       if (signal.aborted) {
         reject(
