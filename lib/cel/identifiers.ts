@@ -120,3 +120,15 @@ export function invalidHas(node: ASTNode): ASTNode | undefined {
   }
   return undefined;
 }
+
+/** Depth of the AST, measured without recursion so any input is safe to measure. */
+export function astDepth(ast: ASTNode): number {
+  let max = 0;
+  const stack: Array<[ASTNode, number]> = [[ast, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    for (const child of children(node)) stack.push([child, depth + 1]);
+  }
+  return max;
+}

@@ -2,7 +2,7 @@ import { type ASTNode, EvaluationError, ParseError, type ParseResult } from '@ma
 import { withClock } from './adapter-functions.ts';
 import { celEnvironment } from './env.ts';
 import { CelError } from './errors.ts';
-import { celOffset, freeIdentifiers, invalidHas, usesCelNamespace } from './identifiers.ts';
+import { astDepth, celOffset, freeIdentifiers, invalidHas, usesCelNamespace } from './identifiers.ts';
 import { engineReason } from './messages.ts';
 import { fromCel } from './values.ts';
 
@@ -74,6 +74,7 @@ export function toEvalError(expression: string, err: unknown): CelError {
 }
 
 const CACHE_LIMIT = 2_000;
+const MAX_AST_DEPTH = 1_000;
 const cache = new Map<string, CelProgram>();
 
 /**
@@ -119,6 +120,11 @@ function parseProgram(expression: string): CelProgram {
       reason,
       offset === undefined ? { cause: err } : { offset, cause: err },
     );
+  }
+  // cel-js bounds only some kinds of nesting (not unary chains); everything after parsing
+  // walks the tree recursively, so bound its depth here, generously above any real config.
+  if (astDepth(run.ast) > MAX_AST_DEPTH) {
+    throw new CelError('parse', expression, `expression nesting deeper than ${MAX_AST_DEPTH} levels`);
   }
   const badHas = invalidHas(run.ast);
   if (badHas !== undefined) {
