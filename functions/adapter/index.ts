@@ -16,18 +16,33 @@ function current(): AdapterRuntime {
 
 // A malformed CloudEvent fails in the runtime's own parser before `handle` runs, and the
 // runtime would answer 500, so the Trigger would redeliver what can never be processed.
-// Its parser (the cloudevents copy faas-js-runtime itself requires) is wrapped to mark the
-// error 400 and count it.
+// Its parser and its attribute check (the cloudevents copy faas-js-runtime itself requires:
+// it parses leniently, then calls `validate()`, so a missing `source` fails only there) are
+// wrapped to mark the error 400 and count it.
 const runtimeRequire = createRequire(createRequire(import.meta.url).resolve('faas-js-runtime'));
-const { HTTP } = runtimeRequire('cloudevents') as { HTTP: { toEvent: (message: unknown) => unknown } };
+const { HTTP, CloudEvent } = runtimeRequire('cloudevents') as {
+  HTTP: { toEvent: (message: unknown) => unknown };
+  CloudEvent: { prototype: { validate: () => boolean } };
+};
+function rejectMalformed(err: unknown): never {
+  if (err && typeof err === 'object' && !('statusCode' in err)) Object.assign(err, { statusCode: 400 });
+  current().rejectMalformed((err as Error).message);
+  throw err;
+}
 const toEvent = HTTP.toEvent.bind(HTTP);
 HTTP.toEvent = (message: unknown) => {
   try {
     return toEvent(message);
   } catch (err) {
-    if (err && typeof err === 'object' && !('statusCode' in err)) Object.assign(err, { statusCode: 400 });
-    current().rejectMalformed((err as Error).message);
-    throw err;
+    rejectMalformed(err);
+  }
+};
+const validate = CloudEvent.prototype.validate;
+CloudEvent.prototype.validate = function validateOrReject(this: unknown) {
+  try {
+    return validate.call(this);
+  } catch (err) {
+    rejectMalformed(err);
   }
 };
 
