@@ -85,7 +85,10 @@ async function discover(
   deps: ResourceDeps,
 ): Promise<KubeObject | undefined> {
   const d = resource.discovery;
-  const namespace = d.namespace ? render(d.namespace, state, deps.clock) : undefined;
+  // "*" means every namespace (the e2e adapters discover cluster-scoped Namespaces with it),
+  // as the Go adapter treats it; sent to a transport literally it would match nothing.
+  const rendered = d.namespace ? render(d.namespace, state, deps.clock) : '';
+  const namespace = rendered === '' || rendered === '*' ? undefined : rendered;
   if (d.by_name !== undefined) {
     const name = render(d.by_name, state, deps.clock);
     return target.transport.get({ ...gvk, name, ...(namespace ? { namespace } : {}) }, target.ctx);
