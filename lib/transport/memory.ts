@@ -83,10 +83,15 @@ export class MemoryTransport implements Transport {
     return [target ?? '', ref.apiVersion, ref.kind, ns, name].join('\u0000');
   }
 
+  /** Keys already seeded from overrides: seeded once, so a deleted override stays deleted. */
+  private readonly seeded = new Set<string>();
+
   private seedOverrides(ref: { apiVersion: string; kind: string }, target?: string): void {
     for (const obj of Object.values(this.overrides)) {
       if (obj.apiVersion !== ref.apiVersion || obj.kind !== ref.kind) continue;
       const k = this.key(obj, target);
+      if (this.seeded.has(k)) continue;
+      this.seeded.add(k);
       if (!this.objects.has(k)) this.objects.set(k, clone(obj));
     }
   }
