@@ -35,24 +35,8 @@ export function evaluateVector(vector: CelVector): CelOutcome {
   }
 }
 
-/**
- * Vectors where we deliberately differ from the Go adapter. Its helpers unwrap arguments with
- * ref.Val.Value(), which yields Go-internal types for values built inside the expression
- * (literals, filter() results, null), so they fail or print garbage there. Here they get the
- * obvious meaning; configs that only pass variables (every compat example) see no difference.
- */
-export const KNOWN_DIVERGENCES: Readonly<Record<string, string>> = {
-  'feature.fn.conditionStatus-literal-list': 'Go: "conditions must be a list" for a literal list',
-  'feature.fn.conditionStatus-filtered': 'Go: "conditions must be a list" for a filter() result',
-  'feature.fn.dig-on-literal-map': 'Go: null, it cannot walk a literal map',
-  'feature.fn.toJson-null': 'Go: "0" (null unwraps to the protobuf NullValue enum)',
-  'feature.fn.toJson-literal-map': 'Go: marshal error on map[ref.Val]ref.Val',
-  'feature.fn.toJson-filtered': 'Go: [{"Adapter":{}}] (marshals ref.Val internals)',
-};
-
-/** Undefined when equivalent (or a known divergence); otherwise a one-line description. */
+/** Undefined when equivalent; otherwise a one-line description of the difference. */
 export function compareOutcome(expected: CelOutcome, actual: CelOutcome): string | undefined {
-  if (Object.hasOwn(KNOWN_DIVERGENCES, expected.id)) return undefined;
   const kind = (o: CelOutcome) => ('error' in o ? (o.error === 'check' ? 'parse' : o.error) : 'value');
   if ('error' in expected || 'error' in actual) {
     if (kind(expected) === kind(actual)) return undefined;

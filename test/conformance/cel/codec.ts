@@ -1,6 +1,7 @@
 /**
  * The tagged JSON both sides of the CEL conformance suite speak. In vars: plain numbers are
- * doubles, {"$int":"5"} an int (bigint), {"$uint":"5"} a uint, {"$time":"RFC3339"} a timestamp.
+ * doubles, {"$int":"5"} an int (bigint; {"$uint":"5"} too, the project model has no uint),
+ * {"$float":"NaN"|"+Inf"|"-Inf"} a double JSON cannot spell, {"$time":"RFC3339"} a timestamp.
  * In results, every number is tagged ($int, $uint, $double) so int-vs-double drift is visible.
  */
 
@@ -9,6 +10,7 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 export function encodeVars(v: unknown): Json {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return { $int: v.toString() };
+  if (typeof v === 'number' && !Number.isFinite(v)) return { $float: goFloatName(v) };
   if (v instanceof Date) return { $time: v.toISOString() };
   if (Array.isArray(v)) return v.map(encodeVars);
   if (typeof v === 'object') {
@@ -24,6 +26,8 @@ export function decodeVars(v: Json): unknown {
     if (keys.length === 1) {
       const tag = v['$int'] ?? v['$uint'];
       if (typeof tag === 'string') return BigInt(tag);
+      const f = v['$float'];
+      if (typeof f === 'string') return parseGoFloat(f);
       const t = v['$time'];
       if (typeof t === 'string') return new Date(t);
     }
@@ -44,6 +48,12 @@ export function encodeResult(v: unknown): Json {
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, e]) => [k, encodeResult(e)]));
   }
   return v as Json;
+}
+
+function parseGoFloat(s: string): number {
+  if (s === '+Inf' || s === 'Inf') return Number.POSITIVE_INFINITY;
+  if (s === '-Inf') return Number.NEGATIVE_INFINITY;
+  return s === 'NaN' ? Number.NaN : Number(s);
 }
 
 function goFloatName(n: number): string {

@@ -4,7 +4,8 @@
 // test/conformance/cel/expected.json.
 //
 // Vars use the shared JSON convention: plain numbers are float64 (what encoding/json gives
-// the adapter), {"$int":"5"} is int64, {"$uint":"5"} is uint64, {"$time":"RFC3339"} is time.Time.
+// the adapter), {"$int":"5"} is int64, {"$uint":"5"} is uint64, {"$float":"NaN"|"+Inf"|"-Inf"|"1.5"}
+// is float64 (for values JSON cannot spell), {"$time":"RFC3339"} is time.Time.
 // Results are tagged so int, uint and double stay distinguishable.
 package main
 
@@ -187,6 +188,9 @@ func convert(v interface{}) (interface{}, error) {
 			}
 			if s, ok := x["$uint"].(string); ok {
 				return strconv.ParseUint(s, 10, 64)
+			}
+			if s, ok := x["$float"].(string); ok {
+				return strconv.ParseFloat(s, 64)
 			}
 			if s, ok := x["$time"].(string); ok {
 				return time.Parse(time.RFC3339Nano, s)
