@@ -207,13 +207,13 @@ export class AdapterRuntime {
 
   /** Ready when a valid config is loaded and every transport in use reports healthy. */
   async readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }> {
+    // Asking the store (not only remembering the last event's config) makes a probe notice a
+    // ConfigMap change, so a rejected one shows here even before the next event arrives.
+    let ready = await this.configStore.get().then(
+      () => true,
+      () => false,
+    );
     const details: Record<string, unknown> = { config: this.configStore.status };
-    let ready =
-      this.lastConfig !== undefined ||
-      (await this.configStore.get().then(
-        () => true,
-        () => false,
-      ));
     if (this.stopping) ready = false;
     for (const t of (await this.pool?.active()) ?? []) {
       const health = (t as { health?: (s: AbortSignal) => Promise<{ ok?: boolean; ready?: boolean }> })
