@@ -5,6 +5,7 @@
  */
 import type { ApiCall } from '../config/schema.ts';
 import { type ApiRequest, type ApiResponse, expectOk } from '../hyperfleet-api/index.ts';
+import { currentTraceparent, inSpan, SpanKind } from '../observability/tracing.ts';
 import { type Clock, render } from './evaluate.ts';
 import type { ExecutionState } from './state.ts';
 
@@ -24,19 +25,28 @@ export async function executeApiCall(
   const method = call.method.toUpperCase();
   const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
   const body = withBody && call.body ? render(call.body, state, deps.clock) : undefined;
-  const resp = await deps.api.request({
-    method,
-    url,
-    headers,
-    ...(body === undefined ? {} : { body }),
-    ...(call.timeout_ms === undefined ? {} : { timeoutMs: call.timeout_ms }),
-    ...(call.retry_attempts ? { retryAttempts: call.retry_attempts } : {}),
-    ...(call.retry_backoff === undefined ? {} : { retryBackoff: call.retry_backoff }),
-    signal: deps.signal,
-    ...(deps.traceparent === undefined ? {} : { traceparent: deps.traceparent }),
-  });
-  expectOk(resp);
-  return body === undefined ? resp : { ...resp, sentBody: body };
+  return inSpan(
+    `HyperFleet API ${method}`,
+    { 'http.request.method': method, 'url.template': call.url },
+    async (span) => {
+      const traceparent = currentTraceparent() ?? deps.traceparent;
+      const resp = await deps.api.request({
+        method,
+        url,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(call.timeout_ms === undefined ? {} : { timeoutMs: call.timeout_ms }),
+        ...(call.retry_attempts ? { retryAttempts: call.retry_attempts } : {}),
+        ...(call.retry_backoff === undefined ? {} : { retryBackoff: call.retry_backoff }),
+        signal: deps.signal,
+        ...(traceparent === undefined ? {} : { traceparent }),
+      });
+      span.setAttribute('http.response.status_code', resp.status);
+      expectOk(resp);
+      return body === undefined ? resp : { ...resp, sentBody: body };
+    },
+    { kind: SpanKind.CLIENT },
+  );
 }
 
 /** Parse a JSON object answer the way Go's json.Unmarshal into map[string]interface{} does. */

@@ -16,6 +16,7 @@ import type { AdapterConfig, TaskConfig } from '../config/schema.ts';
 import { AdapterError } from '../errors.ts';
 import { HyperfleetApiError } from '../hyperfleet-api/index.ts';
 import type { Logger } from '../observability/logger.ts';
+import { inSpan } from '../observability/tracing.ts';
 import type { ApiCaller } from './api-call.ts';
 import type { Clock } from './evaluate.ts';
 import { declaredEnv, extractParams } from './params.ts';
@@ -148,7 +149,9 @@ export async function execute(
     ...(deps.traceparent === undefined ? {} : { traceparent: deps.traceparent }),
   };
   try {
-    await extractParams(config.task, state, { ...common, env: deps.env, configMap: config_ });
+    await inSpan('phase param_extraction', {}, () =>
+      extractParams(config.task, state, { ...common, env: deps.env, configMap: config_ }),
+    );
   } catch (err) {
     fail('param_extraction', err);
     state.setError('ParameterExtractionFailed', (err as Error).message);
@@ -158,7 +161,9 @@ export async function execute(
 
   // Phase 2: preconditions.
   result.phase = 'preconditions';
-  const pre = await runPreconditions(config.task, state, { ...common, env: deps.env, configMap: config_ });
+  const pre = await inSpan('phase preconditions', {}, () =>
+    runPreconditions(config.task, state, { ...common, env: deps.env, configMap: config_ }),
+  );
   result.preconditions = pre.results;
   if (pre.error && isResourceNotFound(pre.error)) {
     log.info({ phase: 'preconditions' }, 'resource not found, stopping processing gracefully');
@@ -186,14 +191,16 @@ export async function execute(
   // Phase 3: resources.
   result.phase = 'resources';
   if (!result.resourcesSkipped) {
-    const res = await runResources(config.task, state, {
-      transports: deps.transports,
-      clock,
-      signal,
-      log,
-      eventGeneration: eventGeneration(event),
-      recreateWaitMs: deps.recreateWaitMs ?? 10_000,
-    });
+    const res = await inSpan('phase resources', {}, () =>
+      runResources(config.task, state, {
+        transports: deps.transports,
+        clock,
+        signal,
+        log,
+        eventGeneration: eventGeneration(event),
+        recreateWaitMs: deps.recreateWaitMs ?? 10_000,
+      }),
+    );
     result.resources = res.results;
     if (res.error) {
       fail('resources', res.error);
@@ -203,7 +210,7 @@ export async function execute(
 
   // Phase 4: post.
   result.phase = 'post_actions';
-  const post = await runPost(config.task, state, common);
+  const post = await inSpan('phase post_actions', {}, () => runPost(config.task, state, common));
   result.payloads = post.payloads;
   result.postActions = post.results;
   result.statusReported = post.results.some((r) => r.apiCallMade && r.status === 'success');

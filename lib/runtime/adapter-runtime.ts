@@ -13,8 +13,11 @@ import type { LoadedConfig } from '../executor/executor.ts';
 import { type ExecutionResult, execute } from '../executor/executor.ts';
 import type { TransportProvider } from '../executor/resources.ts';
 import { HyperfleetApiClient } from '../hyperfleet-api/index.ts';
+import { instrumentTransport } from '../observability/instrument.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { contextFromTraceparent, inSpan, SpanKind } from '../observability/tracing.ts';
+import type { Transport } from '../transport/types.ts';
 import { type ConfigSource, type ConfigStatus, ConfigStore } from './config-store.ts';
 import { type CloudEventLike, EventRejectedError, parseEvent, requiredEventFields } from './event.ts';
 import { TransportPool } from './transports.ts';
@@ -99,14 +102,32 @@ export class AdapterRuntime {
     return client;
   }
 
+  private instrumented: TransportProvider | undefined;
+
+  /** Transports for this instance (pooled, or the ones given in options), each measured and traced. */
   private transports(): TransportProvider {
-    if (this.options.transports) return this.options.transports;
-    this.pool ??= new TransportPool(() => {
-      if (!this.lastConfig) throw new Error('configuration not loaded');
-      return this.lastConfig.adapter;
-    }, this.log);
-    const pool = this.pool;
-    return (client) => pool.get(client);
+    if (this.instrumented) return this.instrumented;
+    let provider = this.options.transports;
+    if (!provider) {
+      const pool = new TransportPool(() => {
+        if (!this.lastConfig) throw new Error('configuration not loaded');
+        return this.lastConfig.adapter;
+      }, this.log);
+      this.pool = pool;
+      provider = (client) => pool.get(client);
+    }
+    const base = provider;
+    const wrapped = new Map<string, Promise<Transport>>();
+    this.instrumented = (client) => {
+      let t = wrapped.get(client);
+      if (!t) {
+        t = base(client).then((created) => instrumentTransport(created, this.metrics));
+        t.catch(() => wrapped.delete(client));
+        wrapped.set(client, t);
+      }
+      return t;
+    };
+    return this.instrumented;
   }
 
   /** Handle one CloudEvent (as faas-js-runtime hands it over) and say how to answer. */
@@ -159,14 +180,32 @@ export class AdapterRuntime {
     });
     log.info({ type: event.type, source: event.source }, 'Event received');
     const signal = AbortSignal.timeout(this.options.eventTimeoutMs);
-    const result = await execute(config, event.data, signal, {
-      api: this.apiClient(config),
-      transports: this.transports(),
-      log,
-      env: this.options.env,
-      ...(this.options.recreateWaitMs === undefined ? {} : { recreateWaitMs: this.options.recreateWaitMs }),
-      ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
-    });
+    const result = await inSpan(
+      'hyperfleet.event',
+      {
+        'cloudevents.event_id': event.id,
+        'cloudevents.event_type': event.type,
+        'hyperfleet.resource_id': String(event.data['id'] ?? ''),
+        'hyperfleet.resource_kind': resourceKind,
+        'hyperfleet.adapter': config.adapter.adapter.name,
+      },
+      async (span) => {
+        const r = await execute(config, event.data, signal, {
+          api: this.apiClient(config),
+          transports: this.transports(),
+          log,
+          env: this.options.env,
+          ...(this.options.recreateWaitMs === undefined
+            ? {}
+            : { recreateWaitMs: this.options.recreateWaitMs }),
+          ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
+        });
+        span.setAttribute('hyperfleet.execution_status', r.status);
+        if (r.status === 'failed') span.setStatus({ code: 2, message: Object.keys(r.errors).join(',') });
+        return r;
+      },
+      { parent: contextFromTraceparent(event.traceparent), kind: SpanKind.SERVER },
+    );
     return this.answer(result, event.id, signal, log);
   }
 

@@ -9,6 +9,7 @@ import { parseGoDuration } from '../config/duration.ts';
 import { loadConfigPair } from '../config/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { setupTracingFromEnv } from '../observability/tracing.ts';
 import { AdapterRuntime, type AdapterRuntimeOptions } from './adapter-runtime.ts';
 
 export const DEFAULT_CONFIG = '/etc/adapter/adapter-config.yaml';
@@ -24,6 +25,9 @@ export function runtimeFromEnv(
   const timeoutText = env['HYPERFLEET_EVENT_TIMEOUT'];
   const eventTimeoutMs = (timeoutText && parseGoDuration(timeoutText)) || DEFAULT_EVENT_TIMEOUT_MS;
   const log = overrides.log ?? createLogger();
+  setupTracingFromEnv(env)?.catch((err: unknown) =>
+    log.error({ err: (err as Error).message }, 'tracing could not be enabled; continuing without traces'),
+  );
   return new AdapterRuntime({
     config: {
       configFile,
