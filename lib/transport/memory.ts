@@ -145,6 +145,9 @@ export class MemoryTransport implements Transport {
     const name = obj.metadata.name ?? '';
     const override = Object.hasOwn(this.overrides, name) ? this.overrides[name] : undefined;
     const stored = clone(override ?? obj);
+    // Maestro keeps a ManifestWork in its consumer's namespace and answers with it set.
+    if (this.client === 'maestro' && ctx.targetCluster !== undefined && !override)
+      stored.metadata.namespace = ctx.targetCluster;
     this.objects.set(k, stored);
     this.records.push({
       client: this.client,
