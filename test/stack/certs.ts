@@ -14,7 +14,25 @@ export interface CertPair {
   key: string;
 }
 
+let present: Promise<void> | undefined;
+
+/** A fresh machine may lack the openssl CLI; Debian's package brings it. */
+function ensureOpenssl(): Promise<void> {
+  present ??= (async () => {
+    const probe = await runCapture('openssl', ['version']).catch(() => ({ code: -1 }));
+    if (probe.code === 0) return;
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'openssl']]) {
+      const res = await runCapture('apt-get', args, { env, timeoutMs: 600_000 });
+      if (res.code !== 0)
+        throw new StackError('STACK_CERT_FAILED', `apt-get ${args.join(' ')}: ${res.stderr.slice(-1000)}`);
+    }
+  })();
+  return present;
+}
+
 async function openssl(args: string[], logWhat: string): Promise<void> {
+  await ensureOpenssl();
   const res = await runCapture('openssl', args);
   if (res.code !== 0) {
     throw new StackError('STACK_CERT_FAILED', `openssl ${logWhat} failed: ${res.stderr.trim()}`);

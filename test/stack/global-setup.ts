@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { StackError } from './errors.ts';
 import { checkStack } from './health.ts';
@@ -33,6 +34,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const failed =
       project.vitest.state.getCountOfFailedTests() > 0 ||
       project.vitest.state.getFailedFilepaths().length > 0;
-    await stopStack(info, { keepLogs: failed });
+    // Tests may have added peers (TLS servers) and recorded them in stack.json.
+    const file = join(info.runDir, 'stack.json');
+    const latest = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StackInfo) : info;
+    await stopStack(latest, { keepLogs: failed });
   };
 }

@@ -56,7 +56,11 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   const consumers = options.consumers ?? ['cluster1', 'cluster2'];
   const started = Date.now();
   const bins = await ensureBinaries({ say });
-  const runDir = mkdtempSync(join(options.baseDir ?? tmpdir(), 'hyperfleet-stack-'));
+  const base = options.baseDir ?? tmpdir();
+  await reapCrashedStarts(base, say);
+  const runDir = mkdtempSync(join(base, 'hyperfleet-stack-'));
+  // Who is starting this run: if that process dies before stack.json exists, the run is reaped.
+  writeFileSync(join(runDir, 'starter.pid'), String(process.pid));
   // PostgreSQL runs as an unprivileged account when we are root and must reach its data dir.
   chmodSync(runDir, 0o755);
   const runId = basename(runDir).slice('hyperfleet-stack-'.length);
@@ -284,6 +288,40 @@ async function startAgentsAndCanary(
     }),
   );
   info.canary = { source: CANARY_SOURCE, works };
+}
+
+/**
+ * Runs whose starting process died before writing stack.json (a crashed test worker): their
+ * peers would otherwise run forever. Stops them, keeps their logs, removes the run dir.
+ */
+async function reapCrashedStarts(base: string, say: Say): Promise<void> {
+  for (const entry of readdirSync(base)) {
+    if (!entry.startsWith('hyperfleet-stack-') || entry.startsWith('hyperfleet-stack-logs-')) continue;
+    const runDir = join(base, entry);
+    try {
+      if (existsSync(join(runDir, 'stack.json'))) continue;
+      const starter = Number(readFileSync(join(runDir, 'starter.pid'), 'utf8'));
+      if (!Number.isInteger(starter) || isAlive(starter)) continue;
+    } catch {
+      continue;
+    }
+    const runId = entry.slice('hyperfleet-stack-'.length);
+    say(`reaping run ${runId}: its starter died before it was up`);
+    const pids = Object.fromEntries(processesOfRun(runDir).map((pid) => [`orphan-${pid}`, pid]));
+    await stopStack(
+      {
+        runId,
+        runDir,
+        postgres: { host: '127.0.0.1', port: 0, user: 'postgres', database: 'maestro' },
+        etcd: { clientUrl: '' },
+        kube: { server: '', kubeconfigPath: '', adminToken: '', caFile: '' },
+        maestro: { httpUrl: '', grpcAddress: '', grpcBrokerAddress: '', healthUrl: '', consumers: [] },
+        pids,
+        logs: {},
+      },
+      { keepLogs: true, say },
+    );
+  }
 }
 
 /** Processes still running with this run dir on their command line: the net under lost pids. */

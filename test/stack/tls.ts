@@ -5,7 +5,7 @@ import { createCa, createLeaf } from './certs.ts';
 import { StackError } from './errors.ts';
 import { http } from './http.ts';
 import { startServer, writeDbFiles } from './maestro.ts';
-import { freePort } from './proc.ts';
+import { freePort, stopProcess } from './proc.ts';
 import type { MaestroTlsIdentity, MaestroTlsInfo, StackInfo } from './types.ts';
 
 /**
@@ -172,4 +172,14 @@ export async function startMaestroTls(info: StackInfo, options: TlsOptions): Pro
   info.tls = { ...(info.tls ?? {}), [name]: tls };
   writeFileSync(join(info.runDir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`);
   return tls;
+}
+
+/** Stops one TLS server started by startMaestroTls and forgets it. */
+export async function stopMaestroTls(info: StackInfo, name: string): Promise<void> {
+  const role = `maestro-tls-${name}`;
+  const pid = info.pids[role];
+  if (pid !== undefined) await stopProcess(pid, { graceMs: 10_000 });
+  delete info.pids[role];
+  if (info.tls) delete info.tls[name];
+  writeFileSync(join(info.runDir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`);
 }
