@@ -1,5 +1,5 @@
 import { TypeError as CelTypeError } from '@marcbachmann/cel-js';
-import { checkingEnvironment } from './env.ts';
+import { checkingEnvironment, NAMESPACES } from './env.ts';
 import { CelError, positionOf } from './errors.ts';
 import { compileCel } from './program.ts';
 
@@ -61,7 +61,14 @@ export function checkCel(expression: string, declared: Record<string, CelType>):
     out.push(diagnostic('undeclared', error, name));
   }
   const env = checkingEnvironment();
-  for (const [name, type] of Object.entries(declared)) env.registerVariable(name, ENGINE_TYPES[type]);
+  for (const [name, type] of Object.entries(declared)) {
+    // Namespaces are constants in the environment; a name cel-js refuses (a reserved word) stays
+    // dyn through unlistedVariablesAreDyn, which is what the runtime does with it anyway.
+    if (NAMESPACES.has(name)) continue;
+    try {
+      env.registerVariable(name, ENGINE_TYPES[type]);
+    } catch {}
+  }
   let result: ReturnType<typeof env.check>;
   try {
     result = env.check(expression);

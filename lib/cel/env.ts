@@ -42,7 +42,13 @@ export function celEnvironment(): Environment {
   return shared;
 }
 
-/** A fresh environment to declare typed variables on, for load-time checks. */
+let checkingBase: Environment | undefined;
+
+/**
+ * An environment to declare typed variables on, for load-time checks: a cheap clone of a
+ * base that is never used for anything else (cloning freezes the parent's registrations).
+ */
 export function checkingEnvironment(): Environment {
-  return build();
+  checkingBase ??= build();
+  return checkingBase.clone();
 }
