@@ -93,15 +93,18 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   };
   say(`starting stack ${runId} in ${runDir}`);
   try {
-    await Promise.all([
+    // allSettled, not all: a failing branch must not leave the other still spawning peers
+    // after the stop below has run.
+    const branches = await Promise.allSettled([
       timed('database+maestro', () => startDatabaseAndMaestro(info, bins, consumers, port, log)),
       timed('kube', () => startKube(info, bins, port, log)),
     ]);
+    for (const b of branches) if (b.status === 'rejected') throw b.reason;
     await timed('agents+canary', () => startAgentsAndCanary(info, bins, consumers, port, log));
   } catch (err) {
     say(`start failed: ${(err as Error).message}`);
     const kept = await stopStack(info, { keepLogs: true, say });
-    throw new StackError('STACK_START_FAILED', `stack ${runId} did not start`, {
+    throw new StackError('STACK_START_FAILED', `stack ${runId} did not start: ${(err as Error).message}`, {
       logs: kept === undefined ? [] : [kept],
       cause: err,
     });

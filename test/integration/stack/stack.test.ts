@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { getConfigMap, getResourceBundle } from '../../stack/canary.ts';
+import { getConfigMap, getResourceBundle, workId } from '../../stack/canary.ts';
 import { checkStack } from '../../stack/health.ts';
 import { http } from '../../stack/http.ts';
 import { isAlive } from '../../stack/proc.ts';
@@ -101,6 +101,13 @@ describe('test stack', () => {
         runId: stack.runId,
         consumer: work.consumer,
       });
+    }
+  });
+
+  it('addresses works by the UUID v5 Maestro derives from source, consumer and name', () => {
+    expect(workId('hyperfleet-adapter', 'cluster1', 'w1')).toBe('a65f19da-5468-5a45-8506-2dfe4c51fbda');
+    for (const work of stack.canary?.works ?? []) {
+      expect(work.resourceId).toBe(workId(stack.canary?.source ?? '', work.consumer, work.workName));
     }
   });
 
