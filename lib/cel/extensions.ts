@@ -1,4 +1,4 @@
-import { type Environment, Optional } from '@marcbachmann/cel-js';
+import { type Environment, EvaluationError, Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { formatString } from './format.ts';
 import { goQuote } from './go-json.ts';
@@ -14,8 +14,15 @@ class ListsNamespace {}
 
 const MAX_RANGE = 1_000_000n;
 
-/** Thrown by extension functions; program.ts turns it into a CelError with cel-go's text. */
-export class ExtensionError extends Error {}
+/**
+ * Thrown by extension functions. It is cel-js's own error class so cel-js attaches the call's
+ * source position on the way out, like its built-in functions' errors.
+ */
+export class ExtensionError extends EvaluationError {
+  constructor(message: string) {
+    super({ code: 'extension_error', message });
+  }
+}
 
 function num(v: bigint | number | UnsignedInt): number | bigint {
   return v instanceof UnsignedInt ? v.value : v;
@@ -134,7 +141,13 @@ function registerStrings(env: Environment): void {
   env.registerFunction('StringsNamespace.quote(string): string', (_ns: StringsNamespace, s: string) =>
     goQuote(s).replaceAll('\\u003c', '<').replaceAll('\\u003e', '>').replaceAll('\\u0026', '&'),
   );
-  env.registerFunction('string.format(list): string', (s: string, args: unknown[]) => formatString(s, args));
+  env.registerFunction('string.format(list): string', (s: string, args: unknown[]) => {
+    try {
+      return formatString(s, args);
+    } catch (err) {
+      throw new ExtensionError(err instanceof Error ? err.message : String(err));
+    }
+  });
 }
 
 function sortKey(v: unknown): [string, unknown] {
