@@ -334,7 +334,7 @@ export function processesOfRun(runDir: string): number[] {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(runDir) && isAlive(Number(entry))) found.push(Number(entry));
+      if (cmdline.includes(`${runDir}/`) && isAlive(Number(entry))) found.push(Number(entry));
     } catch {
       // exited while we looked
     }

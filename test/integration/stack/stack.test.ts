@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { getConfigMap, getResourceBundle, workId } from '../../stack/canary.ts';
 import { checkStack } from '../../stack/health.ts';
 import { http } from '../../stack/http.ts';
-import { isAlive } from '../../stack/proc.ts';
+import { isAlive, waitFor } from '../../stack/proc.ts';
 
 const stack = inject('stack');
 
@@ -109,6 +109,40 @@ describe('test stack', () => {
     for (const work of stack.canary?.works ?? []) {
       expect(work.resourceId).toBe(workId(stack.canary?.source ?? '', work.consumer, work.workName));
     }
+  });
+
+  it('finishes namespace deletion and garbage-collects dependants (controller-manager at work)', async () => {
+    const kube = (method: string, path: string, body?: unknown) =>
+      http(`${stack.kube.server}${path}`, {
+        method,
+        body,
+        caFile: stack.kube.caFile,
+        token: stack.kube.adminToken,
+      });
+    const ns = `stack-gc-${Math.random().toString(36).slice(2, 8)}`;
+    expect((await kube('POST', '/api/v1/namespaces', { metadata: { name: ns } })).status).toBe(201);
+    const owner = await kube('POST', `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: 'owner' } });
+    const uid = (owner.json as { metadata: { uid: string } }).metadata.uid;
+    const dependant = {
+      metadata: {
+        name: 'dependant',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid }],
+      },
+    };
+    expect((await kube('POST', `/api/v1/namespaces/${ns}/configmaps`, dependant)).status).toBe(201);
+    expect((await kube('DELETE', `/api/v1/namespaces/${ns}/configmaps/owner`)).status).toBe(200);
+    await waitFor(
+      async () =>
+        (await kube('GET', `/api/v1/namespaces/${ns}/configmaps/dependant`)).status === 404
+          ? true
+          : undefined,
+      { what: 'garbage collection of the dependant', timeoutMs: 30_000 },
+    );
+    expect((await kube('DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
+    await waitFor(
+      async () => ((await kube('GET', `/api/v1/namespaces/${ns}`)).status === 404 ? true : undefined),
+      { what: `namespace ${ns} deletion`, timeoutMs: 30_000 },
+    );
   });
 
   it('registers every consumer in Maestro', async () => {
