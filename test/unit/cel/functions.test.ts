@@ -120,4 +120,12 @@ describe('extension functions cel-js lacks', () => {
     ).toEqual(['b', 'a']);
     expect(compileCel('[1, "a"].sort()').evaluate({}).ok).toBe(false);
   });
+
+  it('report their errors with the line:column of the call', () => {
+    const r = compileCel('a &&\n  [1].slice(2, 3).size() > 0').evaluate({ a: true });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.reason).toBe('cannot slice(2, 3), list is length 1');
+    expect(r.error.position).toMatchObject({ line: 2, column: 3 });
+  });
 });
