@@ -31,11 +31,16 @@ function rejectMalformed(err: unknown): never {
 }
 const toEvent = HTTP.toEvent.bind(HTTP);
 HTTP.toEvent = (message: unknown) => {
+  let event: unknown;
   try {
-    return toEvent(message);
+    event = toEvent(message);
   } catch (err) {
     rejectMalformed(err);
   }
+  // A batch (application/cloudevents-batch+json) parses to an array the runtime cannot hand over.
+  if (Array.isArray(event))
+    rejectMalformed(new Error('batched CloudEvents are not accepted: one event per request'));
+  return event;
 };
 const validate = CloudEvent.prototype.validate;
 CloudEvent.prototype.validate = function validateOrReject(this: unknown) {
