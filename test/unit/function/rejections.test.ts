@@ -58,6 +58,17 @@ describe('malformed CloudEvents', () => {
     expect(answer.status).toBe(400);
     expect(await rejected('malformed_cloudevent')).toBe(before + 1);
   });
+
+  test('a batch (cloudevents-batch+json), which the runtime cannot hand over: 400, counted', async () => {
+    const before = await rejected('malformed_cloudevent');
+    const answer = await h.fn.post(
+      { 'content-type': 'application/cloudevents-batch+json' },
+      JSON.stringify([sentinelEvent('batch-1'), sentinelEvent('batch-2')]),
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain('batched CloudEvents are not accepted');
+    expect(await rejected('malformed_cloudevent')).toBe(before + 1);
+  });
 });
 
 describe.each<EventMode>(['structured', 'binary'])(
