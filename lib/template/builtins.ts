@@ -36,6 +36,17 @@ export interface FuncEnv {
   now(): Date;
 }
 
+/**
+ * A slice index that Go holds as interface{} (read from a map or a range element). Go's
+ * slice does not unwrap its indexes, so any such index is rejected; exec marks them.
+ */
+export class InterfaceIndex {
+  readonly v: unknown;
+  constructor(v: unknown) {
+    this.v = v;
+  }
+}
+
 /** Go's indirectInterface: a nil interface becomes "no value". */
 function concrete(v: unknown): unknown {
   return v === null ? undefined : v;
@@ -104,6 +115,7 @@ function slice(item: unknown, indexes: unknown[]): unknown {
   }
   const idx = [0, len, 0];
   indexes.forEach((v, i) => {
+    if (v instanceof InterfaceIndex) throw new FuncError('cannot index slice/array with type interface {}');
     idx[i] = indexArg(v, cap);
   });
   if (idx[0]! > idx[1]!) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
@@ -186,7 +198,8 @@ function le(a: unknown, b: unknown): boolean {
 /** Go's evalArgs for html/js/urlquery: a lone string as is, otherwise fmt.Sprint. */
 function joinArgs(args: unknown[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
-  return sprint(args);
+  // printableValue turns nil into the string "<no value>" before fmt sees it.
+  return sprint(args.map((a) => (a === null || a === undefined ? '<no value>' : a)));
 }
 
 function htmlEscape(s: string): string {

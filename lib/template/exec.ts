@@ -3,7 +3,14 @@
  * same evaluation order, same truth and nil rules, same error texts and error positions
  * (the node Go reports is the last one it "visited", so `visit()` calls follow Go's).
  */
-import { BUILTINS, type FuncEnv, FuncError, type ParamType, type TemplateFunc } from './builtins.ts';
+import {
+  BUILTINS,
+  type FuncEnv,
+  FuncError,
+  InterfaceIndex,
+  type ParamType,
+  type TemplateFunc,
+} from './builtins.ts';
 import { formatValue, PLAIN } from './fmt.ts';
 import type {
   ActionNode,
@@ -428,6 +435,11 @@ class State {
       else t = fn.params[fn.params.length - 1]!;
       argv.push(this.validateType(final, t));
     }
+    if (builtin && name === 'slice') {
+      for (let k = 1; k < args.length; k++) {
+        if (this.holdsInterface(dot, args[k]!)) argv[k] = new InterfaceIndex(argv[k]);
+      }
+    }
     if (builtin && name === 'call') {
       const callee = args.length === 0 ? String(final) : nodeString(args[0]!);
       argv.unshift(callee);
@@ -440,6 +452,21 @@ class State {
         this.fail(`error calling ${name}: ${e.message}`);
       }
       throw e;
+    }
+  }
+
+  /** Whether Go would hold this argument's value as interface{} (a map entry or range element). */
+  holdsInterface(dot: Dot, n: ArgNode): boolean {
+    switch (n.kind) {
+      case 'field':
+      case 'chain':
+        return true;
+      case 'variable':
+        return n.ident.length > 1 || this.varValue(n.ident[0]!).wrapped;
+      case 'dot':
+        return dot.wrapped;
+      default:
+        return false;
     }
   }
 

@@ -156,3 +156,72 @@ export function formatFloat(x: number, fmt: 'e' | 'E' | 'f' | 'F' | 'g' | 'G', p
   }
   return neg ? `-${body}` : body;
 }
+
+/** strconv 'b' format: decimal mantissa and binary exponent, 4503599627370496p-52. */
+export function formatBinaryFloat(x: number): string {
+  const neg = x < 0 || Object.is(x, -0);
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let e = -1074;
+  if (biased !== 0) {
+    mant |= 1n << 52n;
+    e = biased - 1075;
+  }
+  return `${neg ? '-' : ''}${mant}p${e >= 0 ? '+' : ''}${e}`;
+}
+
+/** strconv 'x' format: 0x1.8p+01; prec -1 = shortest, else that many hex digits, rounded half-even. */
+export function formatHexFloat(x: number, upper: boolean, prec = -1): string {
+  const neg = x < 0 || Object.is(x, -0);
+  let out: string;
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (x === 0) {
+    exp = 0;
+    mant = 0n;
+  } else if (exp === 0) {
+    // Subnormal: normalise so the leading digit is 1.
+    exp = 1;
+    while ((mant & (1n << 52n)) === 0n) {
+      mant <<= 1n;
+      exp--;
+    }
+    mant &= (1n << 52n) - 1n;
+  }
+  let e = x === 0 ? 0 : exp - 1023;
+  let lead = x === 0 ? 0n : 1n;
+  let frac = mant;
+  let nd = 13;
+  if (prec >= 0 && prec < 13) {
+    const shift = BigInt(52 - 4 * prec);
+    const q = frac >> shift;
+    const rem = frac & ((1n << shift) - 1n);
+    const half = 1n << (shift - 1n);
+    let r = q;
+    // Half to even, judged on the last kept digit (the leading 1 when no digits are kept).
+    const odd = prec === 0 ? (lead & 1n) === 1n : (q & 1n) === 1n;
+    if (rem > half || (rem === half && odd)) r = q + 1n;
+    if (r >> BigInt(4 * prec) !== 0n) {
+      // Carry into the leading digit: 0x1.ffp0 rounds to 0x1p+01.
+      r = 0n;
+      lead += 1n;
+      if (lead === 2n) {
+        lead = 1n;
+        e++;
+      }
+    }
+    frac = r;
+    nd = prec;
+  }
+  let digits = nd === 0 ? '' : frac.toString(16).padStart(nd, '0');
+  if (prec < 0) digits = digits.replace(/0+$/, '');
+  else if (prec > 13) digits = digits + '0'.repeat(prec - 13);
+  const es = Math.abs(e) < 10 ? `0${Math.abs(e)}` : `${Math.abs(e)}`;
+  out = `0x${lead}${digits ? `.${digits}` : ''}p${e < 0 ? '-' : '+'}${es}`;
+  if (upper) out = out.toUpperCase();
+  return neg ? `-${out}` : out;
+}

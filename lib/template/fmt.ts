@@ -3,8 +3,8 @@
  * %q %d %b %o %O %x %X %c %U %e %E %f %F %g %G %t %T %%, with flags, width, precision,
  * `*` and explicit argument indexes, and Go's error notations (%!d(string=x), MISSING, EXTRA).
  */
-import { formatFloat } from './floatfmt.ts';
-import { goQuote } from './lexer.ts';
+import { formatBinaryFloat, formatFloat, formatHexFloat } from './floatfmt.ts';
+import { goQuote, isGoPrintable } from './lexer.ts';
 import { goTimeString } from './timefmt.ts';
 import { GoInt, goTypeName, intOf, isMap, mapKeys, utf8Bytes } from './values.ts';
 
@@ -12,6 +12,8 @@ interface Flags {
   plus: boolean;
   minus: boolean;
   sharp: boolean;
+  /** %#v: Go syntax. Go moves '#' here for the v verb, so sharp and sharpV never both hold. */
+  sharpV: boolean;
   space: boolean;
   zero: boolean;
   width: number | null;
@@ -22,6 +24,7 @@ const NO_FLAGS: Flags = {
   plus: false,
   minus: false,
   sharp: false,
+  sharpV: false,
   space: false,
   zero: false,
   width: null,
@@ -69,7 +72,6 @@ function fmtInteger(v: bigint, verb: string, f: Flags): string {
     case 'O':
       digits = abs.toString(8);
       if (verb === 'O') prefix = '0o';
-      else if (f.sharp && digits !== '0') prefix = '0';
       break;
     case 'x':
       digits = abs.toString(16);
@@ -82,12 +84,20 @@ function fmtInteger(v: bigint, verb: string, f: Flags): string {
     default:
       digits = abs.toString(10);
   }
-  if (f.prec !== null) {
-    if (f.prec === 0 && v === 0n) digits = '';
-    else if (digits.length < f.prec) digits = '0'.repeat(f.prec - digits.length) + digits;
+  if (f.prec !== null && f.prec === 0 && v === 0n) {
+    // Precision 0 on a zero value prints only the padding: no digits, no sign, no prefix.
+    return pad('', { ...f, zero: false });
   }
+  // Go turns zero padding into a digit count, so a 0x/0o prefix comes on top of the width.
+  let precision = f.prec;
+  if (precision === null && f.zero && !f.minus && f.width !== null) {
+    precision = f.width - (neg || f.plus || f.space ? 1 : 0);
+  }
+  if (precision !== null && digits.length < precision)
+    digits = '0'.repeat(precision - digits.length) + digits;
+  if ((verb === 'o' || verb === 'O') && f.sharp && !digits.startsWith('0')) digits = `0${digits}`;
   const sign = neg ? '-' : f.plus ? '+' : f.space ? ' ' : '';
-  return padNumber(sign + prefix, digits, f, f.prec === null);
+  return pad(sign + prefix + digits, { ...f, zero: false });
 }
 
 function fmtFloatVerb(x: number, verb: string, f: Flags): string {
@@ -108,10 +118,7 @@ function fmtFloatVerb(x: number, verb: string, f: Flags): string {
       fmtc = verb === 'G' ? 'G' : 'g';
   }
   let num = formatFloat(x, fmtc === 'F' ? 'f' : fmtc, prec);
-  if (f.sharp && verb !== 'v' && !num.includes('Inf') && num !== 'NaN') {
-    // %#g keeps trailing zeros and always has a decimal point; rarely used, approximate.
-    if (!/[.eE]/.test(num)) num += '.';
-  }
+  if (f.sharp && !num.includes('Inf') && num !== 'NaN') num = sharpFloat(num, fmtc, prec);
   let sign = '';
   if (num.startsWith('-') || num.startsWith('+')) {
     sign = num[0]!;
@@ -124,6 +131,41 @@ function fmtFloatVerb(x: number, verb: string, f: Flags): string {
   }
   if (sign === '+' && !f.plus) sign = f.space ? ' ' : '';
   return padNumber(sign, num, f, true);
+}
+
+/**
+ * The '#' flag on floats, as Go's fmt applies it: always a decimal point, and %g/%x keep
+ * trailing zeros up to the precision. Go counts the 'x' of a 0x prefix as a digit; so do we.
+ */
+function sharpFloat(signed: string, verb: string, prec: number): string {
+  const neg = signed.startsWith('-');
+  let num = neg ? signed.slice(1) : signed;
+  const hex = verb === 'x' || verb === 'X';
+  // Go's list is v, g, G and x: %#X keeps no zeros.
+  let digits = verb === 'g' || verb === 'G' || verb === 'x' ? (prec < 0 ? 6 : prec) : 0;
+  let tail = '';
+  let hasPoint = false;
+  let sawNonzero = false;
+  for (let i = 0; i < num.length; i++) {
+    const ch = num[i]!;
+    if (ch === '.') {
+      hasPoint = true;
+      continue;
+    }
+    if (ch === 'p' || ch === 'P' || (!hex && (ch === 'e' || ch === 'E'))) {
+      tail = num.slice(i);
+      num = num.slice(0, i);
+      break;
+    }
+    if (ch !== '0') sawNonzero = true;
+    if (sawNonzero) digits--;
+  }
+  if (!hasPoint) {
+    if (num === '0') digits--;
+    num += '.';
+  }
+  if (digits > 0) num += '0'.repeat(digits);
+  return (neg ? '-' : '') + num + tail;
 }
 
 function fmtString(s: string, verb: string, f: Flags): string {
@@ -141,6 +183,7 @@ function fmtString(s: string, verb: string, f: Flags): string {
     case 'X': {
       let bytes = utf8Bytes(str);
       if (f.prec !== null) bytes = bytes.slice(0, f.prec);
+      if (bytes.length === 0) return pad('', f);
       const parts = [...bytes].map((b) => {
         const h = b.toString(16).padStart(2, '0');
         return verb === 'X' ? h.toUpperCase() : h;
@@ -155,7 +198,11 @@ function fmtString(s: string, verb: string, f: Flags): string {
 }
 
 function goQuoteASCII(s: string): string {
-  const q = goQuote(s);
+  return toASCII(goQuote(s));
+}
+
+/** Escape the non-ASCII runes of an already quoted literal (the '+' flag of %q). */
+function toASCII(q: string): string {
   let out = '';
   for (const ch of q) {
     const c = ch.codePointAt(0)!;
@@ -166,21 +213,23 @@ function goQuoteASCII(s: string): string {
   return out;
 }
 
-function badVerb(verb: string, v: unknown, top: boolean): string {
+/** %!verb(type=value); Go prints the value with the flags, width and precision still set. */
+function badVerb(verb: string, v: unknown, top: boolean, f: Flags = NO_FLAGS): string {
   if (v === undefined || (v === null && top)) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${goTypeName(v)}=${formatValue(v, 'v', NO_FLAGS, false)})`;
+  return `%!${verb}(${goTypeName(v)}=${formatValue(v, 'v', f, false)})`;
 }
 
 /** Format one value under a verb, the way fmt's printArg/printValue do. */
 export function formatValue(v: unknown, verb: string, f: Flags, top: boolean): string {
-  if (verb === 'T') return pad(v === null || v === undefined ? '<nil>' : goTypeName(v), f);
+  if (verb === 'T') return v === null || v === undefined ? pad('<nil>', f) : fmtString(goTypeName(v), 's', f);
   if (v === undefined || v === null) {
-    if (verb === 'v' || !top) return pad('<nil>', f);
-    return badVerb(verb, v, top);
+    if (!top) return '<nil>';
+    if (verb === 'v') return pad('<nil>', f);
+    return badVerb(verb, v, top, f);
   }
   if (typeof v === 'boolean') {
     if (verb === 't' || verb === 'v') return pad(v ? 'true' : 'false', f);
-    return badVerb(verb, v, top);
+    return badVerb(verb, v, top, f);
   }
   const iv = intOf(v);
   if (iv !== undefined) {
@@ -196,16 +245,17 @@ export function formatValue(v: unknown, verb: string, f: Flags, top: boolean): s
       case 'c':
         return pad(runeString(iv), f);
       case 'q':
-        return pad(quoteRune(iv), f);
+        return pad(f.plus ? toASCII(quoteRune(iv)) : quoteRune(iv), f);
       case 'U': {
         // Go formats %U of a negative int64 as its uint64 bit pattern.
         const u = iv < 0n ? iv + 2n ** 64n : iv;
-        let s = `U+${u.toString(16).toUpperCase().padStart(4, '0')}`;
-        if (f.sharp) s += ` '${runeString(iv)}'`;
-        return pad(s, f);
+        const width = f.prec !== null && f.prec > 4 ? f.prec : 4;
+        let s = `U+${u.toString(16).toUpperCase().padStart(width, '0')}`;
+        if (f.sharp && u <= 0x10ffffn && isGoPrintable(Number(u))) s += ` '${runeString(iv)}'`;
+        return pad(s, { ...f, zero: false });
       }
       default:
-        return badVerb(verb, v, top);
+        return badVerb(verb, v, top, f);
     }
   }
   if (typeof v === 'number') {
@@ -218,14 +268,23 @@ export function formatValue(v: unknown, verb: string, f: Flags, top: boolean): s
       case 'g':
       case 'G':
         return fmtFloatVerb(v, verb, f);
+      case 'x':
+      case 'X':
+      case 'b': {
+        let h = verb === 'b' ? formatBinaryFloat(v) : formatHexFloat(v, verb === 'X', f.prec ?? -1);
+        if (f.sharp && verb !== 'b' && Number.isFinite(v)) h = sharpFloat(h, verb, f.prec ?? -1);
+        if (!Number.isFinite(v)) return fmtFloatVerb(v, 'g', f);
+        const sign = h.startsWith('-') ? '-' : f.plus ? '+' : f.space ? ' ' : '';
+        return padNumber(sign, h.replace(/^-/, ''), f, true);
+      }
       default:
-        return badVerb(verb, v, top);
+        return badVerb(verb, v, top, f);
     }
   }
   if (typeof v === 'string') {
     switch (verb) {
       case 'v':
-        if (f.sharp) return pad(goQuote(v), f);
+        if (f.sharpV) return pad(goQuote(v), f);
         return fmtString(v, 's', f);
       case 's':
       case 'q':
@@ -233,21 +292,21 @@ export function formatValue(v: unknown, verb: string, f: Flags, top: boolean): s
       case 'X':
         return fmtString(v, verb, f);
       default:
-        return badVerb(verb, v, top);
+        return badVerb(verb, v, top, f);
     }
   }
   if (v instanceof Date) {
     if (verb === 'v' || verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') {
       return fmtString(goTimeString(v), verb === 'v' ? 's' : verb, f);
     }
-    return badVerb(verb, v, top);
+    return badVerb(verb, v, top, f);
   }
   if (Array.isArray(v)) {
-    if (verb === 'v' && f.sharp) return `[]interface {}{${v.map((e) => sharpV(e)).join(', ')}}`;
+    if (verb === 'v' && f.sharpV) return `[]interface {}{${v.map((e) => sharpV(e)).join(', ')}}`;
     return `[${v.map((e) => formatValue(e, verb, f, false)).join(' ')}]`;
   }
   if (isMap(v)) {
-    if (verb === 'v' && f.sharp) {
+    if (verb === 'v' && f.sharpV) {
       return `map[string]interface {}{${mapKeys(v)
         .map((k) => `${goQuote(k)}:${sharpV(v[k])}`)
         .join(', ')}}`;
@@ -267,7 +326,7 @@ function sharpV(v: unknown): string {
   if (v instanceof GoInt) return `${v.value}`;
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'boolean') return String(v);
-  return formatValue(v, 'v', { ...NO_FLAGS, sharp: true }, false);
+  return formatValue(v, 'v', { ...NO_FLAGS, sharpV: true }, false);
 }
 
 function runeString(v: bigint): string {
@@ -398,6 +457,12 @@ export function sprintf(format: string, args: unknown[]): string {
     }
     const verb = String.fromCodePoint(format.codePointAt(i)!);
     i += verb.length;
+    if (verb === 'v') {
+      // Go: '#' means Go syntax and '+' field names for v; neither is a numeric flag then.
+      f.sharpV = f.sharp;
+      f.sharp = false;
+      f.plus = false;
+    }
     if (verb === '%') {
       out += '%';
       continue;

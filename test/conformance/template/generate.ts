@@ -371,5 +371,18 @@ add('errpos', '{{ lower (upper .a.b) }}', { a: {} });
 add('errpos', '{{ printf "%s" (lower .n) }}', { n: 5 });
 add('errpos', '{{ with .a }}{{ .b }}{{ end }}', { a: { c: 1 } });
 
+// ---------- regressions found by differential fuzzing against the oracle ----------
+const fuzzData = { n: null, s: 'héllo', m: { i: int(1), n: null }, l: [1, 2, 3], f: 3.14159, z: 0, nz: { $float: '-0' }, i: int(0) };
+const regressions = [
+  '{{ html .n }}', '{{ html 1 .n "x" }}', '{{ js .m.n }}', '{{ urlquery .n .n }}', '{{ slice .l .m.i }}', '{{ slice .l 1 }}',
+  '{{ $i := .m.i }}{{ slice .l $i }}', '{{ range .l }}{{ slice "abcd" . }}{{ end }}', '{{ printf "%*.*f|%.*s" 5 2 1 3 .s }}',
+  '{{ printf "%5.1z" .s }}', '{{ printf "%.2t" 1 }}', '{{ printf "%#g|%#.3g|%#e|%#f|%#v" 1.0 2.0 3.0 4.0 5.0 }}',
+  '{{ printf "%#.4U|%#U|%.6U" 233 10 65 }}', '{{ printf "%05O|%#08x|%#o|%#12.10o" 255 255 8 .i }}',
+  '{{ printf "%x|%X|%.2x|%#X|%.0x" .f .f .f .nz 1.5 }}', '{{ printf "%b|%b" .f 5e-324 }}', '{{ printf "%+q|%q|%+q" 255 233 "é" }}',
+  '{{ printf "%+v|%+d|% d" 1.5 3 4 }}', '{{ printf "%5.1T|%-8T|" .f .s }}', '{{ printf "%012.1F" .l }}', '{{ printf "%+1.d" .i }}',
+  '{{ printf "%x" .z }}', '{{ range printf "%x" .z }}x{{ end }}',
+];
+for (const r of regressions) add('regress', r, fuzzData);
+
 writeFileSync(join(here, 'vectors.json'), `${JSON.stringify(vectors, null, 1)}\n`);
 console.log(`wrote ${vectors.length} vectors`);
