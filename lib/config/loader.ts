@@ -22,6 +22,7 @@ import {
   type Payload,
   type PostAction,
   type Precondition,
+  type RefResolver,
   type Resource,
   type TaskConfig,
 } from './schema.ts';
@@ -227,13 +228,13 @@ function parseTaskConfig(
     baseDir: path.dirname(path.resolve(file)),
     mounts: { ...envMounts.mounts, ...options.mounts },
   });
-  const schema = createTaskConfigSchema(resolveRef);
+  const schema = TASK_SCHEMA;
   const ctx = contextOf(doc, schema);
   const specNode = locate(doc.root, doc.prefix).node;
   for (const issue of normalizeAliases(doc.value, specNode, schema)) {
     problems.push(problemAt(ctx, issue.path, issue.message, { atKey: true }));
   }
-  const parsed = schema.safeParse(doc.value);
+  const parsed = withRefs(resolveRef, () => schema.safeParse(doc.value));
   if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues, ctx));
   const reporter: SemanticReporter = {
     error: (p, message, hint) => problems.push(problemAt(ctx, p, message, { hint })),
@@ -249,7 +250,9 @@ function parseTaskConfig(
       }),
   };
   checkTaskSemantics(
-    parsed.success ? { ...parsed.data, ...parsed.data.post, raw: doc.value } : partialTask(doc.value, schema),
+    parsed.success
+      ? { ...parsed.data, ...parsed.data.post, raw: doc.value }
+      : withRefs(resolveRef, () => partialTask(doc.value, schema)),
     { env, inspectTemplate },
     reporter,
   );
@@ -257,6 +260,25 @@ function parseTaskConfig(
   if (parsed.success) stage.config = parsed.data;
   if (doc.metadata) stage.metadata = doc.metadata;
   return stage;
+}
+
+/**
+ * The task schema is built once (building zod schemas costs more than parsing a config);
+ * the ref resolver of the load in progress is swapped in around each synchronous parse.
+ */
+let activeResolver: RefResolver | undefined;
+const TASK_SCHEMA = createTaskConfigSchema((ref) =>
+  activeResolver ? activeResolver(ref) : { ok: false, message: 'internal: no ref resolver active' },
+);
+
+function withRefs<T>(resolver: RefResolver, parse: () => T): T {
+  const previous = activeResolver;
+  activeResolver = resolver;
+  try {
+    return parse();
+  } finally {
+    activeResolver = previous;
+  }
 }
 
 /** Each list item validated on its own, so semantic checks still run on the items that are fine. */

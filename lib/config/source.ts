@@ -38,8 +38,8 @@ export interface ParsedSource {
   issues: SourceIssue[];
 }
 
-/** A real config is a few hundred nodes; this bounds alias expansion ("billion laughs"). */
-const MAX_NODES = 200_000;
+/** A real config is a few thousand nodes; this bounds alias expansion ("billion laughs"). */
+const MAX_NODES = 50_000;
 const MAX_DEPTH = 200;
 
 export function parseYamlSource(text: string): ParsedSource {
@@ -71,11 +71,17 @@ export function parseYamlSource(text: string): ParsedSource {
   if (!doc || issues.length > 0) return { value: null, root: { pos: start }, issues };
 
   let budget = MAX_NODES;
+  const resolved = new Map<object, unknown>();
   const convert = (node: unknown, depth: number, path: (string | number)[]): [unknown, SourceNode] => {
     if (--budget < 0) throw new TooLarge();
     if (depth > MAX_DEPTH) throw new TooLarge();
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      // resolve() searches the whole document; an alias used in a loop must not pay that each time.
+      let target = resolved.get(node);
+      if (!resolved.has(node)) {
+        target = node.resolve(doc);
+        resolved.set(node, target);
+      }
       const pos = at(node.range?.[0] ?? 0);
       if (!target) {
         issues.push({ pos, message: `unknown alias *${node.source}`, path });
