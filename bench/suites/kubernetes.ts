@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { createKubernetesTransport } from '../../lib/transport/kubernetes/index.ts';
 import type { KubeObject } from '../../lib/transport/types.ts';
 import type { StackInfo } from '../../test/stack/types.ts';
+import { percentile, type Timed, timeSequential } from '../stats.ts';
 import type { BenchResult, BenchSuite } from '../types.ts';
 
 const run = promisify(execFile);
@@ -42,12 +43,12 @@ async function importCost(samples: number): Promise<BenchResult> {
     }
     return out;
   };
-  const withClient = await measure(script);
-  const without = await measure(baseline);
+  const withClient = (await measure(script)).sort((a, b) => a - b);
+  const without = (await measure(baseline)).sort((a, b) => a - b);
   return {
     name: 'kubernetes client import (cold, child process)',
-    p50Ms: percentile(withClient, 50),
-    p99Ms: percentile(withClient, 99),
+    p50Ms: round(percentile(withClient, 50)),
+    p99Ms: round(percentile(withClient, 99)),
     extra: { samples, 'baseline node:https p50 ms': round(percentile(without, 50)) },
   };
 }
@@ -65,35 +66,25 @@ async function latency(info: StackInfo, iterations: number): Promise<BenchResult
       data: { value: String(i) },
     });
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'bench', namespace: ns };
-    // Warm discovery and the connection pool: a warm function pays neither per event.
-    await kube.apply(cm(0), { signal: signal() });
-    await kube.get(ref, { signal: signal() });
-
-    const applyMs: number[] = [];
-    const unchangedMs: number[] = [];
-    const getMs: number[] = [];
-    for (let i = 1; i <= iterations; i++) {
-      let t = performance.now();
-      await kube.apply(cm(i), { signal: signal() });
-      applyMs.push(performance.now() - t);
-      t = performance.now();
-      await kube.apply(cm(i), { signal: signal() });
-      unchangedMs.push(performance.now() - t);
-      t = performance.now();
-      await kube.get(ref, { signal: signal() });
-      getMs.push(performance.now() - t);
-    }
-    const figure = (name: string, samples: number[]): BenchResult => ({
+    // Warm-up runs fill discovery and the connection pool: a warm function pays neither per event.
+    let generation = 0;
+    const changed = await timeSequential(iterations, 3, () =>
+      kube.apply(cm(++generation), { signal: signal() }),
+    );
+    const same = cm(++generation);
+    const unchanged = await timeSequential(iterations, 3, () => kube.apply(same, { signal: signal() }));
+    const got = await timeSequential(iterations, 3, () => kube.get(ref, { signal: signal() }));
+    const figure = (name: string, t: Timed): BenchResult => ({
       name,
-      p50Ms: percentile(samples, 50),
-      p99Ms: percentile(samples, 99),
-      opsPerSec: round(1000 / mean(samples)),
-      extra: { iterations },
+      p50Ms: round(t.p50Ms),
+      p99Ms: round(t.p99Ms),
+      opsPerSec: round(t.opsPerSec),
+      extra: { iterations, 'client cpu ms/op': round(t.cpuMsPerOp) },
     });
     return [
-      figure('kubernetes server-side apply (field changed)', applyMs),
-      figure('kubernetes server-side apply (no change)', unchangedMs),
-      figure('kubernetes get by name', getMs),
+      figure('kubernetes server-side apply (field changed)', changed),
+      figure('kubernetes server-side apply (no change)', unchanged),
+      figure('kubernetes get by name', got),
     ];
   } finally {
     await kube
@@ -116,16 +107,6 @@ async function obtainStack(): Promise<{ info: StackInfo; stop: () => Promise<voi
       await stopStack(info);
     },
   };
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return round(sorted[idx] ?? Number.NaN);
-}
-
-function mean(samples: number[]): number {
-  return samples.reduce((a, b) => a + b, 0) / samples.length;
 }
 
 function round(n: number): number {
