@@ -1,6 +1,21 @@
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { NAMESPACES } from './env.ts';
 
+// CEL's type denotations (`type(x) == int`): names the language defines, never variables.
+const TYPE_NAMES = new Set([
+  'bool',
+  'bytes',
+  'double',
+  'dyn',
+  'int',
+  'list',
+  'map',
+  'null_type',
+  'string',
+  'type',
+  'uint',
+]);
+
 // Receiver macros whose first argument names a variable scoped to the remaining arguments.
 const BINDING_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter', 'sortBy']);
 
@@ -16,7 +31,8 @@ function visit(node: ASTNode, bound: ReadonlySet<string>, found: Set<string>): v
     case 'value':
       return;
     case 'id':
-      if (!bound.has(node.args) && !NAMESPACES.has(node.args)) found.add(node.args);
+      if (!bound.has(node.args) && !NAMESPACES.has(node.args) && !TYPE_NAMES.has(node.args))
+        found.add(node.args);
       return;
     case '.':
     case '.?':
