@@ -24,6 +24,8 @@ export interface HarnessOptions {
   files?: Record<string, string>;
   env?: Record<string, string>;
   api?: ApiDoubleOptions;
+  /** Start without waiting for readiness (a config that is meant to be invalid). */
+  waitFor?: 'ready' | 'listening';
 }
 
 export interface Harness {
@@ -45,6 +47,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     fn = await startFunction({
       configDir: mount.dir,
       env: { HYPERFLEET_API_BASE_URL: api.url, ...options.env },
+      ...(options.waitFor ? { waitFor: options.waitFor } : {}),
     });
   } catch (err) {
     await api.close();

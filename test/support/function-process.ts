@@ -19,6 +19,8 @@ export interface StartFunctionOptions {
   /** Added to the child's environment (the only other variables are PATH and HOME). */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** `ready` (default): until /health/readiness answers 200; `listening`: until it answers at all. */
+  waitFor?: 'ready' | 'listening';
 }
 
 export interface LogLine {
@@ -195,7 +197,7 @@ export async function startFunction(options: StartFunctionOptions): Promise<Func
     try {
       const r = await fetch(`${url}/health/readiness`, { signal: AbortSignal.timeout(1000) });
       await r.arrayBuffer();
-      if (r.status === 200) return fn;
+      if (r.status === 200 || options.waitFor === 'listening') return fn;
     } catch {
       // Not listening yet.
     }

@@ -131,3 +131,13 @@ describe.each(modes)('%s mode', (mode) => {
     expect(h.api.statuses('Cluster', id)).toHaveLength(1);
   });
 });
+
+test('concurrent events (a warm instance under containerConcurrency > 1): each answered and reported once', async () => {
+  const ids = Array.from({ length: 16 }, (_, i) => `concurrent-${i}`);
+  for (const id of ids) h.api.putCluster({ id, name: id, generation: 1, spec: { ready: true } });
+  const answers = await Promise.all(
+    ids.map((id, i) => h.fn.send(sentinelEvent(id), i % 2 ? 'binary' : 'structured')),
+  );
+  expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
+  for (const id of ids) expect(h.api.statuses('Cluster', id)).toHaveLength(1);
+});
