@@ -9,12 +9,13 @@ export interface ApiResourceList {
 
 /**
  * Reads one group-version's resource list (`/api/v1`, `/apis/<group>/<version>`); resolves
- * `undefined` when the server does not serve that group-version (404). `ref` is the object
- * whose kind is being resolved, for the error when the read fails.
+ * `undefined` when the server does not serve that group-version (404). `ref` and `verb` are
+ * the call that needed the kind, so a failed read is reported as that call failing.
  */
 export type FetchResourceList = (
   path: string,
   ref: ObjectRef,
+  verb: string,
   signal: AbortSignal,
 ) => Promise<ApiResourceList | undefined>;
 
@@ -44,11 +45,11 @@ export class ResourceMapper {
     if (cached) return cached;
     let entry: Entry;
     try {
-      entry = await this.#read(ref, signal);
+      entry = await this.#read(ref, verb, signal);
     } catch (err) {
       // A shared read may have died of another caller's deadline; ours still stands, so read again.
       if (signal.aborted || !this.#diedOfForeignAbort(err)) throw err;
-      entry = await this.#read(ref, signal);
+      entry = await this.#read(ref, verb, signal);
     }
     const found = entry.kinds.get(ref.kind);
     if (found) return found;
@@ -65,17 +66,17 @@ export class ResourceMapper {
     return cause instanceof Error && (cause.name === 'AbortError' || cause.name === 'TimeoutError');
   }
 
-  #read(ref: ObjectRef, signal: AbortSignal): Promise<Entry> {
+  #read(ref: ObjectRef, verb: string, signal: AbortSignal): Promise<Entry> {
     const pending = this.#inflight.get(ref.apiVersion);
     if (pending) return pending;
-    const p = this.#load(ref, signal).finally(() => this.#inflight.delete(ref.apiVersion));
+    const p = this.#load(ref, verb, signal).finally(() => this.#inflight.delete(ref.apiVersion));
     this.#inflight.set(ref.apiVersion, p);
     return p;
   }
 
-  async #load(ref: ObjectRef, signal: AbortSignal): Promise<Entry> {
+  async #load(ref: ObjectRef, verb: string, signal: AbortSignal): Promise<Entry> {
     const { apiVersion } = ref;
-    const list = await this.#fetch(groupVersionPath(apiVersion), ref, signal);
+    const list = await this.#fetch(groupVersionPath(apiVersion), ref, verb, signal);
     const { group, version } = splitApiVersion(apiVersion);
     const kinds = new Map<string, ResourceInfo>();
     for (const r of list?.resources ?? []) {

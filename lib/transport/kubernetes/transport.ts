@@ -55,8 +55,8 @@ export class KubernetesTransport implements Transport {
   constructor(endpoint: Endpoint, settings: KubernetesTransportSettings) {
     this.#endpoint = endpoint;
     this.#settings = settings;
-    this.#mapper = new ResourceMapper(async (path, ref, signal) => {
-      const site = { verb: 'discover', ref, resource: path };
+    this.#mapper = new ResourceMapper(async (path, ref, verb, signal) => {
+      const site = { verb, ref };
       const res = await send(endpoint, { method: 'GET', path, signal, site });
       if (res.status === 404) return undefined;
       if (res.status >= 200 && res.status < 300) return res.body as { resources?: [] };

@@ -83,6 +83,26 @@ describe('an identity without RBAC permission', () => {
     expect(err.serverMessage).toContain('cannot list resource "configmaps"');
   });
 
+  it('a token the API server does not know is KUBE_UNAUTHORIZED, naming the call', async () => {
+    const stranger = await createKubernetesTransport({
+      server: stack().kube.server,
+      caFile: stack().kube.caFile,
+      token: 'not-a-token-anyone-issued',
+      qps: 0,
+    });
+    try {
+      const err = (await stranger
+        .get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', namespace: ns }, ctx())
+        .catch((e: unknown) => e)) as KubeError;
+      expect(err.code).toBe('KUBE_UNAUTHORIZED');
+      expect(err.httpStatus).toBe(401);
+      expect(err.retryable).toBe(false);
+      expect(err.message).toMatch(new RegExp(`^unauthorized to get v1 ConfigMap cm in namespace ${ns}: `));
+    } finally {
+      await stranger.close();
+    }
+  });
+
   it('delete of a cluster-scoped kind is forbidden too', async () => {
     const err = (await nobody
       .delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }, ctx())
