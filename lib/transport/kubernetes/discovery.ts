@@ -62,8 +62,9 @@ export class ResourceMapper {
   }
 
   #diedOfForeignAbort(err: unknown): boolean {
-    const cause = err instanceof Error ? err.cause : undefined;
-    return cause instanceof Error && (cause.name === 'AbortError' || cause.name === 'TimeoutError');
+    const aborted = (e: unknown): boolean =>
+      e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError');
+    return aborted(err) || (err instanceof Error && aborted(err.cause));
   }
 
   #read(ref: ObjectRef, verb: string, signal: AbortSignal): Promise<Entry> {

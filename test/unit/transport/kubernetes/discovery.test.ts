@@ -102,6 +102,29 @@ describe('ResourceMapper', () => {
     expect(api.reads).toEqual(['/api/v1']);
   });
 
+  it("a shared read that died of another caller's deadline is retried for a caller whose deadline stands", async () => {
+    let calls = 0;
+    let release: () => void = () => {};
+    const mapper = new ResourceMapper(async (_path, _ref, _verb, callSignal) => {
+      calls++;
+      if (calls === 1) {
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        callSignal.throwIfAborted();
+      }
+      return core;
+    });
+    const impatient = new AbortController();
+    const first = mapper.resolve(ref('v1', 'ConfigMap'), 'get', impatient.signal).catch((e: unknown) => e);
+    const second = mapper.resolve(ref('v1', 'ConfigMap'), 'get', signal);
+    impatient.abort();
+    release();
+    expect(await first).toBeInstanceOf(Error);
+    expect(await second).toMatchObject({ resource: 'configmaps' });
+    expect(calls).toBe(2);
+  });
+
   it('forget drops a group-version so it is read again', async () => {
     const api = served({ '/api/v1': core });
     const mapper = new ResourceMapper(api.fetch);
