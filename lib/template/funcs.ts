@@ -9,7 +9,7 @@ import { FuncError, type TemplateFunc } from './builtins.ts';
 import { formatFloat } from './floatfmt.ts';
 import { formatValue, PLAIN } from './fmt.ts';
 import { goQuote, isGoPrintable } from './lexer.ts';
-import { parseGoFloat, parseGoInt } from './parser.ts';
+import { parseGoFloat, underscoresOK } from './parser.ts';
 import { formatGoTime } from './timefmt.ts';
 import { GoInt, intOf, isMap, mapKeys, utf8Bytes, utf8Decode } from './values.ts';
 import { toYaml } from './yaml.ts';
@@ -48,13 +48,13 @@ function parseFloat64(s: string): number {
   if (body === 'inf' || body === 'infinity') return sign * Infinity;
   if (body === 'nan') return Number.NaN;
   if (/^0x/.test(body)) {
-    const f = parseGoFloat(s);
-    if (f !== null) return f;
-    const i = parseGoInt(s);
-    return i === null ? 0 : Number(i);
+    // Hex floats need a p exponent in strconv.ParseFloat.
+    return parseGoFloat(s) ?? 0;
   }
-  if (!/^[+-]?(\d(_?\d)*\.?(\d(_?\d)*)?|\.\d(_?\d)*)([eE][+-]?\d+)?$/.test(s)) return 0;
-  return Number(s.replace(/_/g, ''));
+  if (s.includes('_') && !underscoresOK(s)) return 0;
+  const clean = s.replace(/_/g, '');
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(clean)) return 0;
+  return Number(clean);
 }
 
 function toFloat(v: unknown): number {

@@ -92,10 +92,10 @@ function hasRightTrimMarker(s: string, at: number): boolean {
   return isSpaceCode(s.charCodeAt(at)) && s.charCodeAt(at + 1) === 0x2d;
 }
 
-/** Go's %#U: U+0023 '#'. */
+/** Go's %#U: U+0023 '#', the character shown only when Go deems it printable. */
 export function goHashU(c: number): string {
   const hex = c.toString(16).toUpperCase().padStart(4, '0');
-  return `U+${hex} '${String.fromCodePoint(c)}'`;
+  return isGoPrintable(c) ? `U+${hex} '${String.fromCodePoint(c)}'` : `U+${hex}`;
 }
 
 /** Lex the whole input. The list ends with an 'eof' or an 'error' item. */

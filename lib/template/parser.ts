@@ -549,7 +549,36 @@ export function parseGoInt(text: string): bigint | null {
   return neg ? -b : b;
 }
 
+/** strconv's underscoreOK: '_' only between digits (a base prefix counts as a digit). */
+export function underscoresOK(text: string): boolean {
+  let s = text;
+  if (s.startsWith('+') || s.startsWith('-')) s = s.slice(1);
+  let saw = '^';
+  let i = 0;
+  const hex = /^0[xX]/.test(s);
+  if (/^0[xXbBoO]/.test(s)) {
+    i = 2;
+    saw = '0';
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
+      saw = '0';
+      continue;
+    }
+    if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw === '_') return false;
+    saw = '!';
+  }
+  return saw !== '_';
+}
+
 export function parseGoFloat(text: string): number | null {
+  if (text.includes('_') && !underscoresOK(text)) return null;
   const s = text.replace(/_/g, '');
   if (/^[+-]?0[xX]/.test(s)) {
     const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(s);

@@ -380,7 +380,9 @@ const regressions = [
   '{{ printf "%#.4U|%#U|%.6U" 233 10 65 }}', '{{ printf "%05O|%#08x|%#o|%#12.10o" 255 255 8 .i }}',
   '{{ printf "%x|%X|%.2x|%#X|%.0x" .f .f .f .nz 1.5 }}', '{{ printf "%b|%b" .f 5e-324 }}', '{{ printf "%+q|%q|%+q" 255 233 "é" }}',
   '{{ printf "%+v|%+d|% d" 1.5 3 4 }}', '{{ printf "%5.1T|%-8T|" .f .s }}', '{{ printf "%012.1F" .l }}', '{{ printf "%+1.d" .i }}',
-  '{{ printf "%x" .z }}', '{{ range printf "%x" .z }}x{{ end }}',
+  '{{ printf "%x" .z }}', '{{ range printf "%x" .z }}x{{ end }}', '{{ \u00a0 }}', '{{ .s\u0000 }}', '{{ 0_ }}', '{{ 1__0 }}',
+  '{{ 0x_1F }}', '{{ 1_000.5 }}', '{{ float "0x10" }}', '{{ float "0x1p-2" }}', '{{ float "1e400" }}', '{{ float "-infinity" }}',
+  '{{ float "1_000" }}', '{{ float "_1" }}', '{{ int "+5" }}', '{{ int "0x10" }}', '{{ int "9223372036854775808" }}',
 ];
 for (const r of regressions) add('regress', r, fuzzData);
 
