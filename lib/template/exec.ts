@@ -160,7 +160,8 @@ class State {
 
   printValue(node: Node, v: unknown): void {
     this.visit(node);
-    this.write(v === undefined ? '<no value>' : formatValue(v, 'v', PLAIN, true));
+    if (typeof v === 'string') this.write(v);
+    else this.write(v === undefined ? '<no value>' : formatValue(v, 'v', PLAIN, true));
   }
 
   walkIfOrWith(dot: Dot, node: BranchNode): void {

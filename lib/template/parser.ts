@@ -74,6 +74,24 @@ class Parser {
     this.items = lex(text);
   }
 
+  private newlines: number[] | null = null;
+
+  /** 1-based line of an offset; newline positions are indexed once per parse. */
+  private lineAt(pos: number): number {
+    if (this.newlines === null) {
+      this.newlines = [];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) this.newlines.push(i);
+    }
+    let lo = 0;
+    let hi = this.newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.newlines[mid]! < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  }
+
   private get(i: number): Item {
     const it = this.items[Math.min(i, this.items.length - 1)]!;
     return it;
@@ -109,7 +127,7 @@ class Parser {
   }
   private unexpected(it: Item, context: string): never {
     if (it.typ === 'error') {
-      const itLine = lineOf(this.text, it.pos);
+      const itLine = this.lineAt(it.pos);
       if (this.actionLine !== 0 && this.actionLine !== itLine) {
         const extra = ` in action started at ${this.name}:${this.actionLine}`;
         this.fail(it.val + (it.val.endsWith(' action') ? extra.slice(' in action'.length) : extra));
@@ -187,7 +205,7 @@ class Parser {
       case 'text':
         return { kind: 'text', pos: it.pos, text: it.val };
       case 'leftDelim': {
-        this.actionLine = lineOf(this.text, it.pos);
+        this.actionLine = this.lineAt(it.pos);
         try {
           return this.action();
         } finally {
@@ -664,13 +682,6 @@ function goUnquoteChar(q: string): number | null | 'malformed' {
   if (r === null) return null;
   if (q.slice(r[1]) !== "'") return 'malformed';
   return r[0];
-}
-
-/** 1-based line of a source offset. */
-export function lineOf(text: string, pos: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 export function parseTemplate(
