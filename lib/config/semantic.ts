@@ -5,10 +5,11 @@
  * Problems are reported by source path (the file's spelling of the tree) so the loader can
  * put a line on them; problems inside ref files carry their own file and line.
  */
-import { type CelDiagnostic, type CelType, checkCel, compileCel } from '../cel/index.ts';
-import type { BuildValue } from './build.ts';
+import { type CelType, compileCel } from '../cel/index.ts';
+import { safeCheckCel, stripExpression } from './cel-check.ts';
 import type { Manifest, Param, Payload, PostAction, Precondition, Resource } from './schema.ts';
 import { closest } from './suggest.ts';
+import { walkBuild, walkStrings } from './walk.ts';
 
 export type SemanticPath = (string | number)[];
 
@@ -37,7 +38,7 @@ export interface SemanticOptions {
 
 /** Variables every step sees (the executor provides them). */
 const BUILTIN_MAPS = ['event', 'config', 'adapter'] as const;
-/** Template-only helpers some configs write as `.now` by mistake are still functions, so only names here. */
+/** `now` is a template function, but the Go adapter lists it among the built-in names too. */
 const TEMPLATE_EXTRA = ['now'] as const;
 
 class Scope {
@@ -339,56 +340,6 @@ export function checkTaskSemantics(
   });
 }
 
-/**
- * CEL reserves some words (`namespace`, `package`, ...) that a param may still be named (the
- * e2e cl-maestro config has a `namespace` param): such a name can't be written in CEL, so it is
- * simply not declared. A checker crash becomes a problem, never an exception out of the loader.
- */
-const CEL_RESERVED = new Set([
-  'as',
-  'break',
-  'const',
-  'continue',
-  'else',
-  'for',
-  'function',
-  'if',
-  'import',
-  'let',
-  'loop',
-  'package',
-  'namespace',
-  'return',
-  'var',
-  'void',
-  'in',
-  'true',
-  'false',
-  'null',
-]);
-
-function safeCheckCel(expression: string, declared: Record<string, CelType>): CelDiagnostic[] {
-  const usable: Record<string, CelType> = {};
-  for (const [name, type] of Object.entries(declared)) if (!CEL_RESERVED.has(name)) usable[name] = type;
-  // Checking builds a CEL environment (~0.3 ms); configs repeat the same expression over the
-  // same names (every payload condition), and validate-on-every-start should stay cheap.
-  const key = `${JSON.stringify(Object.entries(usable).sort())}\u0000${expression}`;
-  const cached = CHECK_CACHE.get(key);
-  if (cached) return cached;
-  let result: CelDiagnostic[];
-  try {
-    result = checkCel(expression, usable);
-  } catch (err) {
-    result = [{ kind: 'type', message: `CEL checker failed: ${messageOf(err)}` }];
-  }
-  if (CHECK_CACHE.size >= CHECK_CACHE_MAX) CHECK_CACHE.delete(CHECK_CACHE.keys().next().value!);
-  CHECK_CACHE.set(key, result);
-  return result;
-}
-
-const CHECK_CACHE = new Map<string, CelDiagnostic[]>();
-const CHECK_CACHE_MAX = 4096;
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -457,51 +408,6 @@ function checkManifest(
   }
 }
 
-function walkStrings(
-  value: unknown,
-  path: SemanticPath,
-  visit: (text: string, path: SemanticPath) => void,
-  depth: number,
-): void {
-  if (depth > 64) return;
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      walkStrings(v, [...path, i], visit, depth + 1);
-    });
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('{{')) visit(k, path);
-      walkStrings(v, [...path, k], visit, depth + 1);
-    }
-  }
-}
-
-function walkBuild(
-  value: BuildValue,
-  path: SemanticPath,
-  visit: (kind: 'template' | 'expression', text: string, path: SemanticPath) => void,
-): void {
-  switch (value.kind) {
-    case 'template':
-      visit('template', value.template, path);
-      return;
-    case 'expression':
-      visit('expression', value.expression, [...path, 'expression']);
-      return;
-    case 'map':
-      for (const [k, v] of Object.entries(value.entries)) walkBuild(v, [...path, k], visit);
-      return;
-    case 'list':
-      value.items.forEach((v, i) => {
-        walkBuild(v, [...path, i], visit);
-      });
-      return;
-    default:
-      return;
-  }
-}
-
 /** "adapter.name" -> "adapter"; ".clusterId" -> "clusterId". */
 function rootOf(ref: string): string {
   const trimmed = ref.replace(/^\$?\./, '');
@@ -533,12 +439,6 @@ function positionOf(err: unknown): { line: number; column: number } {
     line: typeof e.line === 'number' ? e.line : 0,
     column: typeof e.column === 'number' ? e.column : 0,
   };
-}
-
-function stripExpression(message: string, expression: string): string {
-  return message
-    .replace(` in ${JSON.stringify(expression)}`, '')
-    .replace(/^CEL (parse|check|eval) error:?\s*/, '');
 }
 
 function findInText(text: string, ref: string): { line: number; column: number } {
