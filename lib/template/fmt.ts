@@ -383,11 +383,21 @@ export function sprintf(format: string, args: unknown[]): string {
     argNum = n - 1;
     i = close + 1;
   };
+  // Go gives up on a width or precision past a million: the rest of the format is dropped.
   const readNum = (): number | null => {
     const start = i;
-    while (i < end && format[i]! >= '0' && format[i]! <= '9') i++;
-    return i > start ? Number(format.slice(start, i)) : null;
+    let num = 0;
+    while (i < end && format[i]! >= '0' && format[i]! <= '9') {
+      if (num > 1e6) {
+        i = end;
+        return null;
+      }
+      num = num * 10 + (format.charCodeAt(i) - 48);
+      i++;
+    }
+    return i > start ? num : null;
   };
+  const tooLarge = (n: bigint): boolean => n > 1_000_000n || n < -1_000_000n;
   while (i < end) {
     const pct = format.indexOf('%', i);
     if (pct < 0) {
@@ -425,7 +435,7 @@ export function sprintf(format: string, args: unknown[]): string {
       const a = args[argNum];
       const w = argNum < args.length ? intOf(a) : undefined;
       argNum++;
-      if (w === undefined) out += '%!(BADWIDTH)';
+      if (w === undefined || tooLarge(w)) out += '%!(BADWIDTH)';
       else {
         f.width = Number(w);
         if (f.width < 0) {
@@ -443,7 +453,7 @@ export function sprintf(format: string, args: unknown[]): string {
         i++;
         const p = argNum < args.length ? intOf(args[argNum]) : undefined;
         argNum++;
-        if (p === undefined || p < 0n) {
+        if (p === undefined || p < 0n || tooLarge(p)) {
           out += '%!(BADPREC)';
           f.prec = null;
         } else f.prec = Number(p);

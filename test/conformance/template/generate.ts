@@ -383,6 +383,8 @@ const regressions = [
   '{{ printf "%x" .z }}', '{{ range printf "%x" .z }}x{{ end }}', '{{ \u00a0 }}', '{{ .s\u0000 }}', '{{ 0_ }}', '{{ 1__0 }}',
   '{{ 0x_1F }}', '{{ 1_000.5 }}', '{{ float "0x10" }}', '{{ float "0x1p-2" }}', '{{ float "1e400" }}', '{{ float "-infinity" }}',
   '{{ float "1_000" }}', '{{ float "_1" }}', '{{ int "+5" }}', '{{ int "0x10" }}', '{{ int "9223372036854775808" }}',
+  '{{ printf "%*d|" 1000001 1 }}', '{{ printf "%.*d|" 1000001 1 }}', '{{ printf "%10000000d|%d" 1 2 3 }}',
+  '{{ printf "%1000000d|" 1 | len }}',
 ];
 for (const r of regressions) add('regress', r, fuzzData);
 
