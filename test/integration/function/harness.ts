@@ -3,7 +3,7 @@
  * config files unchanged, the stack's Maestro and kube-apiserver through env overrides, the
  * HyperFleet API contract double as the API.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../../lib/observability/logger.ts';
 import { createMetrics } from '../../../lib/observability/metrics.ts';
@@ -35,8 +35,13 @@ export function runtimeFor(
       HYPERFLEET_ADAPTER_MOUNTS: `/etc/adapter=${dir}`,
       HYPERFLEET_API_BASE_URL: api.url,
       HYPERFLEET_API_BASE_DELAY: '50ms',
-      HYPERFLEET_MAESTRO_GRPC_SERVER_ADDRESS: stack.maestro.grpcAddress,
-      HYPERFLEET_MAESTRO_HTTP_SERVER_ADDRESS: stack.maestro.httpUrl,
+      // Maestro endpoints only for configs that have a maestro block: an override would create one.
+      ...(readFileSync(`${dir}${files.config}`, 'utf8').includes('maestro:')
+        ? {
+            HYPERFLEET_MAESTRO_GRPC_SERVER_ADDRESS: stack.maestro.grpcAddress,
+            HYPERFLEET_MAESTRO_HTTP_SERVER_ADDRESS: stack.maestro.httpUrl,
+          }
+        : {}),
       HYPERFLEET_KUBERNETES_KUBE_CONFIG_PATH: stack.kube.kubeconfigPath,
       ...env,
     },
