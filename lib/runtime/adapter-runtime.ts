@@ -137,6 +137,17 @@ export class AdapterRuntime {
     const started = process.hrtime.bigint();
     try {
       return await this.handleInner(ce);
+    } catch (err) {
+      // Thrown out of here, an error reaches faas-js-runtime, which answers 500 (or fails on
+      // an AdapterError's string `code` taken for a status) with nothing of ours logged.
+      const message = (err as Error).message;
+      this.metrics.errors.inc({ error_type: 'internal' });
+      this.metrics.eventAnswers.inc({ answer: 'retry' });
+      this.log.error(
+        { event_id: typeof ce?.id === 'string' ? ce.id : '', err: message },
+        'Event failed unexpectedly: asking for redelivery',
+      );
+      return { statusCode: 503, body: { outcome: 'retry', reason: 'internal error', error: message } };
     } finally {
       this.metrics.eventDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       this.inflight--;
