@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import {
+  fixture,
+  type Harness,
+  metricValue,
+  sentinelEvent,
+  startHarness,
+} from '../../support/function-harness.ts';
+
+// An error nobody planned for must still end in an answer Knative acts on (redeliver), a log
+// line with the event id and a count: never in the runtime's generic 500 with nothing of ours.
+// The way in used here: a config with no HyperFleet API address (the loader accepts it, the
+// API client refuses it on the first event).
+
+let h: Harness;
+
+beforeAll(async () => {
+  const adapter = fixture('adapter-config.yaml').replace(
+    '    base_url: http://hyperfleet-api.invalid:8000\n',
+    '',
+  );
+  expect(adapter).not.toContain('base_url');
+  h = await startHarness({ adapterConfig: adapter, env: { HYPERFLEET_API_BASE_URL: '' } });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+test('answered 503 retry, logged with the event id, counted', async () => {
+  const event = sentinelEvent('no-api');
+  const answer = await h.fn.send(event);
+  expect(answer.status).toBe(503);
+  expect(answer.json).toMatchObject({ outcome: 'retry' });
+  expect(String(answer.json?.['error'])).toContain('base_url');
+  const logged = await h.fn.waitForLog((l) => l.event_id === event['id'] && l.level === 'error');
+  expect(String(logged['err'])).toContain('base_url');
+  const m = await h.fn.metrics();
+  expect(metricValue(m, 'hyperfleet_adapter_event_answers_total', { answer: 'retry' })).toBe(1);
+  expect(metricValue(m, 'hyperfleet_adapter_errors_total', { error_type: 'internal' })).toBe(1);
+});
