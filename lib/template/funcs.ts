@@ -53,7 +53,7 @@ function parseFloat64(s: string): number {
   }
   if (s.includes('_') && !underscoresOK(s)) return 0;
   const clean = s.replace(/_/g, '');
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(clean)) return 0;
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(clean)) return 0;
   return Number(clean);
 }
 
@@ -111,8 +111,30 @@ function title(s: string): string {
   return out;
 }
 
-const GO_SPACE =
-  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** unicode.IsSpace, for strings.TrimSpace (a scan, not a regex: no backtracking on long runs). */
+function isGoSpace(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+function trimSpace(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isGoSpace(s.charCodeAt(a))) a++;
+  while (b > a && isGoSpace(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
 
 /** encoding/json.Marshal of decoded-JSON data, with Go's HTML-safe escaping. */
 export function goJson(v: unknown): string {
@@ -177,7 +199,7 @@ export const ADAPTER_FUNCS: Record<string, TemplateFunc> = {
   lower: { params: ['string'], call: (a) => mapRunes(a[0] as string, lowerRune) },
   upper: { params: ['string'], call: (a) => mapRunes(a[0] as string, upperRune) },
   title: { params: ['string'], call: (a) => title(a[0] as string) },
-  trim: { params: ['string'], call: (a) => (a[0] as string).replace(GO_SPACE, '') },
+  trim: { params: ['string'], call: (a) => trimSpace(a[0] as string) },
   trimPrefix: {
     params: ['string', 'string'],
     call: ([s, p]) => ((s as string).startsWith(p as string) ? (s as string).slice((p as string).length) : s),

@@ -605,7 +605,7 @@ export function parseGoFloat(text: string): number | null {
     const v = mant * 2 ** Number(m[4]);
     return m[1] === '-' ? -v : v;
   }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
   const v = Number(s);
   // strconv.ParseFloat reports overflow as an error, which the parser treats as bad syntax.
   return Number.isFinite(v) ? v : null;

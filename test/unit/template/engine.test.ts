@@ -169,3 +169,31 @@ describe('toYaml (Sprig; not covered by the Go oracle)', () => {
     );
   });
 });
+
+describe('pathological input stays fast', () => {
+  const timed = (fn: () => unknown): number => {
+    const t0 = performance.now();
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+    }
+    return performance.now() - t0;
+  };
+
+  it('trims, converts and lexes long runs in linear time', () => {
+    const spaces = `${' '.repeat(200_000)}x`;
+    expect(timed(() => render('{{ trim .s }}', { s: spaces }))).toBeLessThan(500);
+    expect(render('{{ trim .s }}', { s: spaces })).toBe('x');
+    expect(timed(() => render('{{ float .s }}', { s: `${'1'.repeat(100_000)}e` }))).toBeLessThan(500);
+    expect(timed(() => compileTemplateUncached(`{{ ${'1'.repeat(100_000)}e }}`))).toBeLessThan(500);
+    expect(timed(() => render('{{ printf "%99999999d" 1 }}', {}))).toBeLessThan(500);
+  });
+
+  it('turns cyclic data into a TemplateError, not a crash', () => {
+    const cyclic: Record<string, unknown> = { name: 'x' };
+    cyclic['self'] = cyclic;
+    expect(errorOf(() => render('{{ .self }}', cyclic)).code).toBe('TEMPLATE_EXEC');
+    expect(render('{{ .self.self.name }}', cyclic)).toBe('x');
+  });
+});
