@@ -11,7 +11,8 @@ export interface CachedStatus {
   epoch: number;
 }
 
-const MAX_ENTRIES = 20_000;
+// Each entry holds a whole work (spec + status): bound the memory a busy source can pin.
+const MAX_ENTRIES = 2_000;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
@@ -45,6 +46,9 @@ export class StatusStream {
   /** True from the server's `subscription-id` header (or first event) until the stream ends. */
   subscribed = false;
   eventsReceived = 0;
+  /** Subscribe calls after the first: each one is a stream that broke (or went silent). */
+  resubscribes = 0;
+  private connects = 0;
 
   constructor(channel: MaestroChannel, sourceId: string, healthinessTimeoutMs: number, logger?: Logger) {
     this.channel = channel;
@@ -61,6 +65,7 @@ export class StatusStream {
   private connect(): void {
     this.retryTimer = undefined;
     if (this.closed) return;
+    if (this.connects++ > 0) this.resubscribes++;
     this.epoch++;
     const epoch = this.epoch;
     this.channelGeneration = this.channel.generation;
@@ -201,11 +206,12 @@ export class StatusStream {
     });
   }
 
-  health(): { subscribed: boolean; lastSeenMsAgo: number; entries: number } {
+  health(): { subscribed: boolean; lastSeenMsAgo: number; entries: number; resubscribes: number } {
     return {
       subscribed: this.subscribed,
       lastSeenMsAgo: Date.now() - this.lastSeen,
       entries: this.entries.size,
+      resubscribes: this.resubscribes,
     };
   }
 

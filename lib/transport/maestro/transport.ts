@@ -33,7 +33,7 @@ export interface MaestroHealth {
   ok: boolean;
   grpc: { state: string; ready: boolean };
   rest: { ok: boolean; error?: string };
-  statusStream?: { subscribed: boolean; lastSeenMsAgo: number; entries: number };
+  statusStream?: { subscribed: boolean; lastSeenMsAgo: number; entries: number; resubscribes: number };
   /** `get` calls answered from the status stream without a REST round trip. */
   cacheHits: number;
 }

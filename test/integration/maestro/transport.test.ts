@@ -343,3 +343,28 @@ describe('pool and status wait', () => {
     }
   });
 });
+
+describe('keepalive', () => {
+  it('keeps one stream through several keepalive pings (no GOAWAY too_many_pings from the server)', async () => {
+    const t2 = createMaestroTransport({
+      grpc_server_address: stack.maestro.grpcAddress,
+      http_server_address: stack.maestro.httpUrl,
+      source_id: `${SOURCE}-ka`,
+      insecure: true,
+      // The shortest interval we allow; Maestro's enforcement floor is 5s with two strikes.
+      keepalive: { time: 10_000, timeout: 5_000 },
+    });
+    try {
+      await eventually('subscribed', async () =>
+        (await t2.health(AbortSignal.timeout(5_000))).statusStream?.subscribed ? true : undefined,
+      );
+      await new Promise((r) => setTimeout(r, 35_000));
+      const h = await t2.health(AbortSignal.timeout(5_000));
+      expect(h.statusStream?.resubscribes).toBe(0);
+      expect(h.statusStream?.subscribed).toBe(true);
+      expect(h.grpc.state).toBe('READY');
+    } finally {
+      await t2.close();
+    }
+  }, 90_000);
+});

@@ -89,6 +89,7 @@ describe('StatusStream', () => {
     call.emit('data', status('r1', 1)); // late status of an older version
     expect(s.get('r1')?.update.version).toBe(2);
     expect(s.eventsReceived).toBe(2);
+    expect(s.health().resubscribes).toBe(0);
     expect(s.get('r2')).toBeUndefined();
   });
 
@@ -110,6 +111,7 @@ describe('StatusStream', () => {
     expect(s.get('r1')).toBeUndefined();
     vi.advanceTimersByTime(1_000);
     expect(calls).toHaveLength(2);
+    expect(s.health().resubscribes).toBe(1);
     calls[1]?.subscribed();
     expect(s.get('r1')).toBeUndefined();
     calls[1]?.emit('data', status('r1', 1));
