@@ -6,7 +6,7 @@
 import type { ConfigProblem } from './errors.ts';
 import { type ProblemContext, problemAt, problemsFromZod } from './issues.ts';
 import { type Envelope, EnvelopeSchema } from './schema.ts';
-import type { SourceNode } from './source.ts';
+import { isPlainMap, type SourceNode } from './source.ts';
 
 export type ConfigKind = 'AdapterConfig' | 'AdapterTaskConfig';
 
@@ -22,12 +22,7 @@ export interface Unwrapped {
 const ENVELOPE_KEYS = ['apiVersion', 'kind', 'spec'];
 
 export function isWrapped(value: unknown): boolean {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    ENVELOPE_KEYS.some((k) => Object.hasOwn(value, k))
-  );
+  return isPlainMap(value) && ENVELOPE_KEYS.some((k) => Object.hasOwn(value, k));
 }
 
 export function unwrap(value: unknown, kind: ConfigKind, file: string, root: SourceNode): Unwrapped {

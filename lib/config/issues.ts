@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { camelToSnake } from './aliases.ts';
 import type { ConfigProblem } from './errors.ts';
 import { allowedKeys, schemaAt } from './schema-walk.ts';
-import { formatPath, locate, type SourceNode } from './source.ts';
+import { formatPath, locate, type SourceNode, valueAt } from './source.ts';
 import { closest } from './suggest.ts';
 
 export interface ProblemContext {
@@ -49,15 +49,6 @@ export function problemsFromZod(issues: readonly Issue[], ctx: ProblemContext): 
   const out: ConfigProblem[] = [];
   for (const issue of issues) mapIssue(issue, [], ctx, out);
   return out;
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let v = value;
-  for (const segment of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[segment];
-  }
-  return v;
 }
 
 function describe(value: unknown): string {

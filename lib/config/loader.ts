@@ -33,7 +33,7 @@ import {
   type SemanticTask,
   type TemplateInspector,
 } from './semantic.ts';
-import { locate, parseYamlSource, type SourceNode } from './source.ts';
+import { formatPath, isPlainMap, locate, parseYamlSource, type SourceNode, valueAt } from './source.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -75,6 +75,8 @@ interface Stage<T> {
   problems: ConfigProblem[];
   warnings: ConfigProblem[];
   metadata?: Envelope['metadata'];
+  /** How to place further problems in this file (absent when the file could not be read). */
+  ctx?: ProblemContext;
 }
 
 export async function loadAdapterConfig(
@@ -97,14 +99,18 @@ export async function loadConfigPair(options: ConfigPairOptions): Promise<Loaded
   const adapter = parseAdapterConfig(options.configFile, options);
   const task = parseTaskConfig(options.taskConfigFile, options);
   const problems = [...adapter.problems, ...task.problems];
-  if (adapter.config && task.config && !adapter.config.clients.maestro) {
+  if (adapter.config && task.config && task.ctx && !adapter.config.clients.maestro) {
+    const ctx = task.ctx;
     task.config.resources.forEach((r, i) => {
       if (r.transport.client !== 'maestro') return;
-      problems.push({
-        ...task.locate(['resources', i, 'transport', 'client']),
-        message: 'resource uses the maestro transport but the adapter config has no `clients.maestro`',
-        hint: `add clients.maestro to ${options.configFile}`,
-      });
+      problems.push(
+        problemAt(
+          ctx,
+          ['resources', i, 'transport', 'client'],
+          'resource uses the maestro transport but the adapter config has no `clients.maestro`',
+          { hint: `add clients.maestro to ${options.configFile}` },
+        ),
+      );
     });
   }
   if (problems.length > 0 || !adapter.config || !task.config) throw new ConfigError(problems);
@@ -188,10 +194,10 @@ function parseAdapterConfig(file: string, options: AdapterConfigOptions): Stage<
   if (doc.problems.length > 0) return { problems: doc.problems, warnings: [] };
   const specNode = locate(doc.root, doc.prefix).node;
   // The wrapped form named the adapter in metadata.name (spec.adapter held only the version).
-  if (doc.metadata?.name && isMap(doc.value)) {
+  if (doc.metadata?.name && isPlainMap(doc.value)) {
     const adapter = doc.value['adapter'];
     if (adapter === undefined || adapter === null) doc.value['adapter'] = { name: doc.metadata.name };
-    else if (isMap(adapter) && adapter['name'] === undefined) adapter['name'] = doc.metadata.name;
+    else if (isPlainMap(adapter) && adapter['name'] === undefined) adapter['name'] = doc.metadata.name;
   }
   const problems: ConfigProblem[] = [];
   const ctx = contextOf(doc, AdapterConfigSchema);
@@ -208,19 +214,12 @@ function parseAdapterConfig(file: string, options: AdapterConfigOptions): Stage<
   return stage;
 }
 
-function parseTaskConfig(
-  file: string,
-  options: TaskConfigOptions,
-): Stage<TaskConfig> & { locate: (path: (string | number)[]) => Omit<ConfigProblem, 'message'> } {
+function parseTaskConfig(file: string, options: TaskConfigOptions): Stage<TaskConfig> {
   const doc = readDocument(file, 'AdapterTaskConfig');
   const env = options.env ?? process.env;
   const problems: ConfigProblem[] = [...doc.problems];
   const warnings: ConfigProblem[] = [];
-  const locateIn = (p: (string | number)[]): Omit<ConfigProblem, 'message'> => {
-    const { message: _m, ...where } = problemAt(contextOf(doc, AdapterConfigSchema), p, '');
-    return where;
-  };
-  if (doc.problems.length > 0) return { problems, warnings, locate: locateIn };
+  if (doc.problems.length > 0) return { problems, warnings };
 
   const envMounts = parseMounts(env['HYPERFLEET_ADAPTER_MOUNTS'] ? [env['HYPERFLEET_ADAPTER_MOUNTS']] : []);
   for (const e of envMounts.errors) problems.push(fileProblem('<env HYPERFLEET_ADAPTER_MOUNTS>', e));
@@ -242,7 +241,7 @@ function parseTaskConfig(
     inFile: (refFile, line, column, p, message, hint) =>
       problems.push({
         file: refFile,
-        path: problemAt(ctx, p, '').path,
+        path: formatPath([...ctx.prefix, ...p]),
         line,
         column,
         message,
@@ -256,7 +255,7 @@ function parseTaskConfig(
     { env, inspectTemplate },
     reporter,
   );
-  const stage: Stage<TaskConfig> & { locate: typeof locateIn } = { problems, warnings, locate: locateIn };
+  const stage: Stage<TaskConfig> = { problems, warnings, ctx };
   if (parsed.success) stage.config = parsed.data;
   if (doc.metadata) stage.metadata = doc.metadata;
   return stage;
@@ -284,8 +283,7 @@ function withRefs<T>(resolver: RefResolver, parse: () => T): T {
 /** Each list item validated on its own, so semantic checks still run on the items that are fine. */
 function partialTask(raw: unknown, schema: z.ZodType): SemanticTask {
   const items = <T>(section: string[]): (T | undefined)[] => {
-    let v: unknown = raw;
-    for (const key of section) v = isMap(v) ? v[key] : undefined;
+    const v = valueAt(raw, section);
     const element = schemaAt(schema, [...section, 0]);
     if (!Array.isArray(v) || !element) return [];
     return v.map((item) => {
@@ -301,10 +299,6 @@ function partialTask(raw: unknown, schema: z.ZodType): SemanticTask {
     post_actions: items<PostAction>(['post', 'post_actions']),
     raw,
   };
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Field references and syntax of one Go template (lib/template), for the semantic checks. */

@@ -8,6 +8,7 @@
 import { type CelType, compileCel } from '../cel/index.ts';
 import { safeCheckCel, stripExpression } from './cel-check.ts';
 import type { Manifest, Param, Payload, PostAction, Precondition, Resource } from './schema.ts';
+import { isPlainMap, valueAt } from './source.ts';
 import { closest } from './suggest.ts';
 import { walkBuild, walkStrings } from './walk.ts';
 
@@ -76,10 +77,8 @@ export function checkTaskSemantics(
 ): void {
   const { inspectTemplate } = options;
   const rawItem = (section: string[], i: number): Record<string, unknown> => {
-    let v: unknown = task.raw;
-    for (const key of section) v = isRecord(v) ? v[key] : undefined;
-    const item = Array.isArray(v) ? v[i] : undefined;
-    return isRecord(item) ? item : {};
+    const item = valueAt(task.raw, [...section, i]);
+    return isPlainMap(item) ? item : {};
   };
   const rawName = (section: string[], i: number): string | undefined => {
     const name = rawItem(section, i)['name'];
@@ -188,7 +187,7 @@ export function checkTaskSemantics(
     if (!pre) {
       const raw = rawItem(['preconditions'], i);
       const names = Array.isArray(raw['capture'])
-        ? raw['capture'].map((c) => (isRecord(c) ? c['name'] : undefined))
+        ? raw['capture'].map((c) => (isPlainMap(c) ? c['name'] : undefined))
         : [];
       if (raw['api_call'] !== undefined) names.push(raw['name']);
       for (const n of names) {
@@ -338,10 +337,6 @@ export function checkTaskSemantics(
     if (action.api_call) checkApiCall(action.api_call, [...path, 'api_call'], tplActions);
     if (action.when) checkExpression(action.when.expression, [...path, 'when', 'expression'], celActions);
   });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function declaredOf(scope: Scope): Record<string, CelType> {

@@ -179,6 +179,21 @@ export function describeYamlError(code: string, message: string): string {
   return `YAML syntax error: ${first}`;
 }
 
+/** A mapping as parseYamlSource produces it. */
+export function isPlainMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The value at `path` in a parsed document (own keys only), or undefined. */
+export function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let v = value;
+  for (const segment of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, segment)) return undefined;
+    v = (v as Record<string | number, unknown>)[segment];
+  }
+  return v;
+}
+
 /** The deepest node along `path`, and how much of the path it covers. */
 export function locate(
   root: SourceNode,
