@@ -30,7 +30,10 @@ function startsWithLower(s: string, at: number): boolean {
 }
 
 function yearDay(t: Date): number {
-  const start = Date.UTC(t.getUTCFullYear(), 0, 1);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
+  const jan1 = new Date(0);
+  jan1.setUTCFullYear(t.getUTCFullYear(), 0, 1);
+  const start = jan1.getTime();
   return Math.floor((t.getTime() - start) / 86_400_000) + 1;
 }
 

@@ -372,7 +372,7 @@ add('errpos', '{{ printf "%s" (lower .n) }}', { n: 5 });
 add('errpos', '{{ with .a }}{{ .b }}{{ end }}', { a: { c: 1 } });
 
 // ---------- regressions found by differential fuzzing against the oracle ----------
-const fuzzData = { n: null, s: 'héllo', m: { i: int(1), n: null }, l: [1, 2, 3], f: 3.14159, z: 0, nz: { $float: '-0' }, i: int(0) };
+const fuzzData = { y1: time('0001-03-01T00:00:00Z'), n: null, s: 'héllo', m: { i: int(1), n: null }, l: [1, 2, 3], f: 3.14159, z: 0, nz: { $float: '-0' }, i: int(0) };
 const regressions = [
   '{{ html .n }}', '{{ html 1 .n "x" }}', '{{ js .m.n }}', '{{ urlquery .n .n }}', '{{ slice .l .m.i }}', '{{ slice .l 1 }}',
   '{{ $i := .m.i }}{{ slice .l $i }}', '{{ range .l }}{{ slice "abcd" . }}{{ end }}', '{{ printf "%*.*f|%.*s" 5 2 1 3 .s }}',
@@ -384,7 +384,7 @@ const regressions = [
   '{{ 0x_1F }}', '{{ 1_000.5 }}', '{{ float "0x10" }}', '{{ float "0x1p-2" }}', '{{ float "1e400" }}', '{{ float "-infinity" }}',
   '{{ float "1_000" }}', '{{ float "_1" }}', '{{ int "+5" }}', '{{ int "0x10" }}', '{{ int "9223372036854775808" }}',
   '{{ printf "%*d|" 1000001 1 }}', '{{ printf "%.*d|" 1000001 1 }}', '{{ printf "%10000000d|%d" 1 2 3 }}',
-  '{{ printf "%1000000d|" 1 | len }}',
+  '{{ printf "%1000000d|" 1 | len }}', '{{ date "002 __2 Jan _2 2006" .y1 }}', '{{ .y1 }}',
 ];
 for (const r of regressions) add('regress', r, fuzzData);
 
