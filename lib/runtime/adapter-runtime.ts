@@ -259,12 +259,19 @@ export class AdapterRuntime {
   async readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }> {
     // Asking the store (not only remembering the last event's config) makes a probe notice a
     // ConfigMap change, so a rejected one shows here even before the next event arrives.
-    let ready = await this.configStore.get().then(
-      () => true,
-      () => false,
-    );
+    const config = await this.configStore.get().catch(() => undefined);
+    let ready = config !== undefined;
     const details: Record<string, unknown> = { config: this.configStore.status };
     if (this.stopping) ready = false;
+    // A config that talks to Maestro is only ready when its channel is: open the transport
+    // now, so a probe sees Maestro down before any event has used it (not only after one failed).
+    if (config?.adapter.clients.maestro && !this.options.transports && !this.stopping) {
+      this.lastConfig ??= config;
+      await this.transports()('maestro').catch((err: unknown) => {
+        details['maestro'] = { ok: false, error: (err as Error).message };
+        ready = false;
+      });
+    }
     for (const t of (await this.pool?.active()) ?? []) {
       const health = (t as { health?: (s: AbortSignal) => Promise<{ ok?: boolean; ready?: boolean }> })
         .health;
