@@ -37,8 +37,11 @@ export interface SemanticOptions {
   inspectTemplate?: TemplateInspector | undefined;
 }
 
-/** Variables every step sees (the executor provides them). */
-const BUILTIN_MAPS = ['event', 'config', 'adapter'] as const;
+/**
+ * Variables every step sees (the executor provides them). `env` holds only the variables the
+ * config declares through `env.X` param sources, not the whole process environment.
+ */
+const BUILTIN_MAPS = ['event', 'config', 'adapter', 'env'] as const;
 /** `now` is a template function, but the Go adapter lists it among the built-in names too. */
 const TEMPLATE_EXTRA = ['now'] as const;
 

@@ -125,6 +125,24 @@ spec:
     expect(cfg.debug_config).toBe(true);
   });
 
+  it('templates and CEL may read `env` (the executor exposes the declared env vars)', async () => {
+    const dir = tmp({
+      'task.yaml': `params:
+  - name: ns
+    source: env.NAMESPACE
+  - name: suffixed
+    source:
+      expression: env.NAMESPACE + "-x"
+resources:
+  - name: r
+    manifest: { kind: ConfigMap, metadata: { name: "{{ .env.NAMESPACE }}" } }
+    discovery: { by_name: x }
+`,
+    });
+    const task = await loadTaskConfig(path.join(dir, 'task.yaml'), { env: {} });
+    expect(task.params.map((p) => p.name)).toEqual(['ns', 'suffixed']);
+  });
+
   it('YAML anchors, aliases and merge keys are followed', async () => {
     const dir = tmp({
       'task.yaml': `x-call: &call
