@@ -5,13 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { encodeCloudEvent } from '../../../tools/invoke.ts';
+import { encodeCloudEvent, main } from '../../../tools/invoke.ts';
 import { type Harness, sentinelEvent, startHarness } from '../../support/function-harness.ts';
 
 // tools/invoke.ts as `npm run invoke` runs it: a child process, its stdout and exit code.
 
 const TOOL = resolve(import.meta.dirname, '..', '..', '..', 'tools', 'invoke.ts');
 
+/** The tool as `npm run invoke` runs it: a child process, its stdout and exit code. */
 function runInvoke(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(process.execPath, [TOOL, ...args], (err, stdout, stderr) => {
@@ -19,6 +20,21 @@ function runInvoke(args: string[]): Promise<{ code: number; stdout: string; stde
       done({ code, stdout, stderr });
     });
   });
+}
+
+/** The same command in-process (cheaper): what it printed and its exit code. */
+async function invokeInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    out: (line) => {
+      stdout += `${line}\n`;
+    },
+    err: (line) => {
+      stderr += `${line}\n`;
+    },
+  });
+  return { code, stdout, stderr };
 }
 
 describe('encodeCloudEvent', () => {
@@ -85,7 +101,7 @@ describe('the command', () => {
 
   test('prints the status and the body; exit 0 on 2xx', async () => {
     nextStatus = 200;
-    const r = await runInvoke([join(dir, 'event.json'), '--url', stubUrl]);
+    const r = await invokeInProcess([join(dir, 'event.json'), '--url', stubUrl]);
     expect(r).toMatchObject({ code: 0, stdout: '200\n{"answered":200}\n' });
     expect(seen.at(-1)?.headers['content-type']).toBe('application/cloudevents+json; charset=utf-8');
     expect(JSON.parse(seen.at(-1)?.body ?? '')).toMatchObject({ id: 'evt-1', data: { id: 'inv' } });
@@ -93,7 +109,7 @@ describe('the command', () => {
 
   test('--binary sends ce-* headers; exit 1 on a non-2xx answer', async () => {
     nextStatus = 503;
-    const r = await runInvoke([join(dir, 'event.json'), '--url', stubUrl, '--binary']);
+    const r = await invokeInProcess([join(dir, 'event.json'), '--url', stubUrl, '--binary']);
     expect(r).toMatchObject({ code: 1, stdout: '503\n{"answered":503}\n' });
     expect(seen.at(-1)?.headers['ce-id']).toBe('evt-1');
     expect(JSON.parse(seen.at(-1)?.body ?? '')).toMatchObject({ id: 'inv', kind: 'Cluster' });
@@ -106,19 +122,22 @@ describe('the command', () => {
         s.close(() => r(port));
       });
     });
-    const down = await runInvoke([join(dir, 'event.json'), '--url', `http://127.0.0.1:${closedPort}`]);
+    const down = await invokeInProcess([join(dir, 'event.json'), '--url', `http://127.0.0.1:${closedPort}`]);
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('no answer from');
-    const broken = await runInvoke([join(dir, 'broken.json')]);
+    const broken = await invokeInProcess([join(dir, 'broken.json')]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('is not JSON');
-    expect((await runInvoke([])).code).toBe(2);
-    expect((await runInvoke([join(dir, 'event.json'), '--bogus'])).code).toBe(2);
+    expect((await invokeInProcess([])).code).toBe(2);
+    expect((await invokeInProcess([join(dir, 'event.json'), '--bogus'])).code).toBe(2);
   });
 
-  test('against the real function, both modes: 200 handled', async () => {
-    for (const extra of [[], ['--binary']]) {
-      const r = await runInvoke([join(dir, 'event.json'), '--url', h.fn.url, ...extra]);
+  test('against the real function, both modes (the binary one as a child process): 200 handled', async () => {
+    for (const run of [
+      () => invokeInProcess([join(dir, 'event.json'), '--url', h.fn.url]),
+      () => runInvoke([join(dir, 'event.json'), '--url', h.fn.url, '--binary']),
+    ]) {
+      const r = await run();
       expect(r.code).toBe(0);
       const [status, body] = r.stdout.split('\n');
       expect(status).toBe('200');

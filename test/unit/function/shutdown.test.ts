@@ -6,7 +6,7 @@ import { type Harness, sentinelEvent, startHarness } from '../../support/functio
 // its answer (an ack lost here is a redelivery at best), new ones are turned away with 503 so
 // they go elsewhere, and then the process exits cleanly.
 
-const PUT_DELAY_MS = 1500;
+const PUT_DELAY_MS = 800;
 
 let h: Harness;
 
