@@ -8,6 +8,7 @@ import {
 import type { ManifestWork } from '../../lib/transport/maestro/types.ts';
 import type { ObjectRef } from '../../lib/transport/types.ts';
 import type { StackInfo } from '../../test/stack/types.ts';
+import { percentile } from '../stats.ts';
 import type { BenchResult, BenchSuite } from '../types.ts';
 
 /**
@@ -42,15 +43,10 @@ function work(name: string, generation: number): ManifestWork {
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Number((sorted[i] ?? Number.NaN).toFixed(2));
-}
-
 function row(label: string, xs: number[]): BenchResult {
   xs.sort((a, b) => a - b);
-  return { name: label, p50Ms: percentile(xs, 50), p99Ms: percentile(xs, 99), extra: { samples: xs.length } };
+  const ms = (p: number) => Number(percentile(xs, p).toFixed(2));
+  return { name: label, p50Ms: ms(50), p99Ms: ms(99), extra: { samples: xs.length } };
 }
 
 async function withStack<T>(fn: (stack: StackInfo) => Promise<T>): Promise<T> {

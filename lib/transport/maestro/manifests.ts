@@ -2,6 +2,7 @@
  * Pure helpers over a discovered ManifestWork (no gRPC, safe to import eagerly): the nested
  * discovery of one manifest inside a work, and a plain-language summary of its status.
  */
+import { splitApiVersion } from '../kubernetes/paths.ts';
 import type { KubeObject } from '../types.ts';
 import type { Condition, ManifestCondition, ManifestWork, ResourceMeta } from './types.ts';
 
@@ -22,10 +23,7 @@ export type DiscoveredManifest = KubeObject & {
   conditions?: Condition[];
 };
 
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
+const groupOf = (apiVersion: string): string => splitApiVersion(apiVersion).group;
 
 function manifestsOf(work: ManifestWork | KubeObject | undefined): KubeObject[] {
   const m = (work as ManifestWork | undefined)?.spec?.workload?.manifests;

@@ -1,3 +1,4 @@
+import { parseGoDuration } from '../../config/duration.ts';
 import { MaestroConfigError } from './errors.ts';
 
 /** A duration in milliseconds, or a Go duration string ("30s", "1m30s", "500ms"). */
@@ -68,36 +69,18 @@ export interface MaestroOptions {
   subscribeStatus: boolean;
 }
 
-const UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/** Parse a duration the way Go's time.ParseDuration spells it; bare numbers are milliseconds. */
+/** A duration in ms: numbers (and numeric strings) are ms, other strings are Go durations. */
 export function parseDuration(value: Duration, key: string): number {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0)
-      throw new MaestroConfigError(`clients.maestro.${key}: invalid duration`);
-    return value;
-  }
-  const s = value.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-    total += Number(m[1]) * (UNITS[m[2] ?? ''] ?? 0);
-    consumed = re.lastIndex;
-  }
-  if (s === '' || consumed !== s.length) {
+  const ms =
+    typeof value === 'number'
+      ? value
+      : /^\d+(\.\d+)?$/.test(value.trim())
+        ? Number(value)
+        : parseGoDuration(value);
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
     throw new MaestroConfigError(`clients.maestro.${key}: "${value}" is not a duration (e.g. "30s")`);
   }
-  return total;
+  return ms;
 }
 
 /** Maestro's server refuses pings more often than every 5s; two strikes and it sends GOAWAY. */

@@ -6,6 +6,7 @@ import { classifyHttpError, MaestroError } from './errors.ts';
 import { WatchedFiles } from './files.ts';
 import type { Condition, ManifestCondition, ManifestWork } from './types.ts';
 import { MANIFESTWORK_API_VERSION, MANIFESTWORK_KIND } from './types.ts';
+import { isValidLabel } from './validation.ts';
 
 /** A Maestro resource bundle as `GET /api/maestro/v1/resource-bundles` returns it. */
 export interface ResourceBundle {
@@ -36,9 +37,6 @@ interface BundleList {
 
 const BASE = '/api/maestro/v1';
 const PAGE_SIZE = 400;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** A resource bundle as the ManifestWork the Go client's ToManifestWork would produce. */
 export function resourceBundleToWork(rb: ResourceBundle): ManifestWork {
@@ -83,17 +81,7 @@ export function buildListSearch(
   const quoted = (s: string) => `'${s.replaceAll("'", "''")}'`;
   let search = `source=${quoted(sourceId)} and consumer_name=${quoted(consumer)}`;
   const entries = Object.entries(labels);
-  for (const [k, v] of entries) {
-    if (
-      !LABEL_KEY.test(k) ||
-      k.length > 316 ||
-      typeof v !== 'string' ||
-      !LABEL_VALUE.test(v) ||
-      v.length > 63
-    ) {
-      return undefined;
-    }
-  }
+  if (!entries.every(([k, v]) => isValidLabel(k, v))) return undefined;
   if (entries.length > 0) search += ` and payload->'metadata'->'labels'@>'${JSON.stringify(labels)}'`;
   return search;
 }

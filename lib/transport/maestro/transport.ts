@@ -14,12 +14,7 @@ import {
   toManifestBundle,
   workResourceId,
 } from './codec.ts';
-import {
-  MaestroError,
-  MaestroInvalidBundleError,
-  MaestroStaleVersionError,
-  MaestroUnderDeletionError,
-} from './errors.ts';
+import { MaestroError, MaestroInvalidBundleError, MaestroUnderDeletionError } from './errors.ts';
 import { readToken, WatchedFiles } from './files.ts';
 import type { MaestroOptions } from './options.ts';
 import { acquireChannel, type MaestroChannel, openUnpooledChannel } from './pool.ts';
@@ -198,15 +193,8 @@ export class MaestroTransportImpl implements MaestroTransport {
         await this.publish('update', work, consumer, version, ctx.signal);
         return await this.stored(work, consumer, id, version + 1, ctx.signal);
       } catch (err) {
-        if (attempt > 0 || !(err instanceof MaestroError) || !REREAD_CODES.has(err.code)) {
-          if (err instanceof MaestroError && err.code === 'MAESTRO_STALE_VERSION' && attempt > 0) {
-            throw new MaestroStaleVersionError(
-              `ManifestWork "${name}" on consumer "${consumer}" changed again while being updated: ${err.message}`,
-              { cause: err },
-            );
-          }
-          throw err;
-        }
+        // One re-read and retry; a second conflict means someone else keeps writing: let the event retry.
+        if (attempt > 0 || !(err instanceof MaestroError) || !REREAD_CODES.has(err.code)) throw err;
         this.logger?.debug(
           { work: name, consumer, code: err.code },
           'maestro apply: re-reading after conflict',

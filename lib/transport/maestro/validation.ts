@@ -15,16 +15,30 @@ function fail(workName: string, message: string): never {
   throw new MaestroInvalidBundleError(`ManifestWork "${workName}": ${message}`);
 }
 
-function checkQualifiedKey(workName: string, what: string, key: string): void {
+/** Why `key` is not a Kubernetes qualified name (label/annotation key), or undefined when it is. */
+function qualifiedKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
-    fail(workName, `${what} key "${key}" has an invalid prefix (must be a DNS-1123 subdomain)`);
+    return 'has an invalid prefix (must be a DNS-1123 subdomain)';
   }
-  if (name.length > 63 || !QUALIFIED_NAME.test(name)) {
-    fail(workName, `${what} key "${key}" is not a valid qualified name`);
-  }
+  if (name.length > 63 || !QUALIFIED_NAME.test(name)) return 'is not a valid qualified name';
+  return undefined;
+}
+
+function checkQualifiedKey(workName: string, what: string, key: string): void {
+  const problem = qualifiedKeyProblem(key);
+  if (problem) fail(workName, `${what} key "${key}" ${problem}`);
+}
+
+export function isValidLabelValue(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= 63 && LABEL_VALUE.test(v);
+}
+
+/** A label that some object could carry: what a list selector may sensibly ask for. */
+export function isValidLabel(key: string, value: unknown): boolean {
+  return qualifiedKeyProblem(key) === undefined && isValidLabelValue(value);
 }
 
 /**
@@ -53,7 +67,7 @@ export function validateWork(work: ManifestWork, consumer: string): void {
   }
   for (const [k, v] of Object.entries(work.metadata.labels ?? {})) {
     checkQualifiedKey(name, 'label', k);
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
+    if (!isValidLabelValue(v)) {
       fail(
         name,
         `label "${k}" has an invalid value "${String(v)}" (<= 63 chars, alphanumerics, "-", "_", ".")`,
