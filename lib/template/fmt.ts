@@ -4,7 +4,7 @@
  * `*` and explicit argument indexes, and Go's error notations (%!d(string=x), MISSING, EXTRA).
  */
 import { formatBinaryFloat, formatFloat, formatHexFloat } from './floatfmt.ts';
-import { goQuote, isGoPrintable } from './lexer.ts';
+import { goQuote, isGoPrintable } from './literals.ts';
 import { goTimeString } from './timefmt.ts';
 import { GoInt, goTypeName, intOf, isMap, mapKeys, utf8Bytes } from './values.ts';
 

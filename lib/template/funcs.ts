@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import { FuncError, type TemplateFunc } from './builtins.ts';
 import { formatFloat } from './floatfmt.ts';
 import { formatValue, PLAIN } from './fmt.ts';
-import { goQuote, isGoPrintable } from './lexer.ts';
-import { parseGoFloat, underscoresOK } from './parser.ts';
+import { goQuote, parseGoFloat, underscoresOK } from './literals.ts';
 import { formatGoTime } from './timefmt.ts';
 import { GoInt, intOf, isMap, mapKeys, utf8Bytes, utf8Decode } from './values.ts';
 import { toYaml } from './yaml.ts';
@@ -265,5 +264,3 @@ export const HELPER_FUNCS: Record<string, TemplateFunc> = {
     },
   },
 };
-
-export { isGoPrintable };

@@ -11,7 +11,7 @@ import { BUILTINS, FuncError, type TemplateFunc } from './builtins.ts';
 import { TemplateError } from './errors.ts';
 import { ExecFailure, execute } from './exec.ts';
 import { ADAPTER_FUNCS, HELPER_FUNCS } from './funcs.ts';
-import { goQuote } from './lexer.ts';
+import { goQuote } from './literals.ts';
 import type { ArgNode, ListNode, Node, PipeNode } from './nodes.ts';
 import { nodeString } from './nodes.ts';
 import { ParseFailure, parseTemplate } from './parser.ts';

@@ -5,6 +5,8 @@
  * the source; the error formatter converts them to Go's byte columns.
  */
 
+import { goQuote, isGoPrintable } from './literals.ts';
+
 export type ItemType =
   | 'error'
   | 'bool'
@@ -429,62 +431,4 @@ export function lex(input: string): Item[] {
     const more = insideAction ? lexInsideAction() : lexText();
     if (!more) return items;
   }
-}
-
-/** Go's %q for a string (strconv.Quote): printable runes kept, others escaped. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    switch (c) {
-      case 0x22:
-        out += '\\"';
-        continue;
-      case 0x5c:
-        out += '\\\\';
-        continue;
-      case 0x07:
-        out += '\\a';
-        continue;
-      case 0x08:
-        out += '\\b';
-        continue;
-      case 0x0c:
-        out += '\\f';
-        continue;
-      case 0x0a:
-        out += '\\n';
-        continue;
-      case 0x0d:
-        out += '\\r';
-        continue;
-      case 0x09:
-        out += '\\t';
-        continue;
-      case 0x0b:
-        out += '\\v';
-        continue;
-    }
-    if (c >= 0xd800 && c <= 0xdfff) {
-      out += '\\ufffd';
-    } else if (isGoPrintable(c)) {
-      out += ch;
-    } else if (c < 0x80) {
-      out += `\\x${c.toString(16).padStart(2, '0')}`;
-    } else if (c <= 0xffff) {
-      out += `\\u${c.toString(16).padStart(4, '0')}`;
-    } else {
-      out += `\\U${c.toString(16).padStart(8, '0')}`;
-    }
-  }
-  return out + '"';
-}
-
-const GRAPHIC = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
-/** strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-export function isGoPrintable(c: number): boolean {
-  if (c >= 0x20 && c < 0x7f) return true;
-  if (c < 0xa1) return false;
-  if (c === 0xad) return false;
-  return GRAPHIC.test(String.fromCodePoint(c));
 }
