@@ -70,8 +70,18 @@ function goEnv(say: Say): Promise<NodeJS.ProcessEnv> {
       GOFLAGS: `${inherited} -mod=mod`.trim(),
       GOTOOLCHAIN: 'local',
     };
-    const sumdb = (await runCapture('go', ['env', 'GOSUMDB'])).stdout.trim();
-    if (sumdb !== 'off' && !(await sumdbReachable(sumdb))) {
+    // A non-login shell (CI) may not have the Go toolchain's usual install dir on PATH.
+    const found = await runCapture('go', ['version'], { env }).catch(() => undefined);
+    if (found?.code !== 0 && existsSync('/usr/local/go/bin/go')) {
+      env['PATH'] = `/usr/local/go/bin:${env['PATH'] ?? ''}`;
+    } else if (found?.code !== 0) {
+      throw new StackError(
+        'STACK_GO_MISSING',
+        'the go command is not on PATH (Go 1.25+ is needed to build the peers)',
+      );
+    }
+    const sumdb = (await runCapture('go', ['env', 'GOSUMDB'], { env })).stdout.trim();
+    if (sumdb !== 'off' && !(await sumdbReachable(sumdb, env))) {
       say(`checksum database ${sumdb} unreachable: verifying modules against the proxy's sums only`);
       env['GONOSUMDB'] = '*';
       env['GONOSUMCHECK'] = '1';
@@ -83,10 +93,10 @@ function goEnv(say: Say): Promise<NodeJS.ProcessEnv> {
 }
 
 /** Go reaches the checksum database through the module proxy first, then directly; probe the same way. */
-async function sumdbReachable(sumdb: string): Promise<boolean> {
+async function sumdbReachable(sumdb: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   const name = sumdb.split(/\s+/)[0] ?? 'sum.golang.org';
   const host = name.includes('+') ? name.slice(0, name.indexOf('+')) : name;
-  const proxies = (await runCapture('go', ['env', 'GOPROXY'])).stdout
+  const proxies = (await runCapture('go', ['env', 'GOPROXY'], { env })).stdout
     .trim()
     .split(/[,|]/)
     .filter((p) => p.startsWith('http'));
