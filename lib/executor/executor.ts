@@ -19,7 +19,7 @@ import type { Logger } from '../observability/logger.ts';
 import { inSpan } from '../observability/tracing.ts';
 import type { ApiCaller } from './api-call.ts';
 import type { Clock } from './evaluate.ts';
-import { declaredEnv, extractParams } from './params.ts';
+import { declaredEnv, extractParams, ResourceGoneError } from './params.ts';
 import { type PostActionResult, runPost } from './post.ts';
 import { type PreconditionResult, runPreconditions } from './preconditions.ts';
 import { type ResourceResult, runResources, type TransportProvider } from './resources.ts';
@@ -153,6 +153,13 @@ export async function execute(
       extractParams(config.task, state, { ...common, env: deps.env, configMap: config_ }),
     );
   } catch (err) {
+    if (err instanceof ResourceGoneError) {
+      log.info({ phase: 'param_extraction' }, 'resource not found (hard-deleted), nothing to do');
+      result.resourcesSkipped = true;
+      result.skipReason = RESOURCE_NOT_FOUND;
+      state.setSkipped(RESOURCE_NOT_FOUND, '');
+      return result;
+    }
     fail('param_extraction', err);
     state.setError('ParameterExtractionFailed', (err as Error).message);
     log.error({ phase: 'param_extraction', err: (err as Error).message }, 'Phase param_extraction: FAILED');

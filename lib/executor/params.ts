@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Param, TaskConfig } from '../config/schema.ts';
 import { AdapterError } from '../errors.ts';
+import { HyperfleetApiError } from '../hyperfleet-api/index.ts';
 import { type ApiCaller, executeApiCall, parseJsonObject } from './api-call.ts';
 import { type Clock, evaluateCel } from './evaluate.ts';
 import { getNestedValue } from './jsonpath.ts';
@@ -25,6 +26,17 @@ export class ParamError extends AdapterError {
 
 function isRetryableCause(cause: unknown): boolean {
   return cause instanceof AdapterError && cause.retryable;
+}
+
+/** A param's API call was answered 404 for the resource: the event's resource is gone. */
+export class ResourceGoneError extends AdapterError {
+  constructor(param: string, cause: unknown) {
+    super('RESOURCE_GONE', `param '${param}': the API answered 404 (resource not found)`, { cause });
+  }
+}
+
+function isResourceNotFound(err: unknown): boolean {
+  return err instanceof HyperfleetApiError && err.isResourceNotFound;
 }
 
 export interface ParamDeps {
@@ -58,6 +70,9 @@ export async function extractParams(task: TaskConfig, state: ExecutionState, dep
     try {
       value = await extractOne(param, state, deps);
     } catch (err) {
+      // The resource the event is about no longer exists (hard-deleted): nothing to do for it.
+      if (param.source.kind === 'api_call' && isResourceNotFound(err))
+        throw new ResourceGoneError(param.name, err);
       if (param.required) {
         throw new ParamError(
           param.name,

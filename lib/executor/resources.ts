@@ -263,7 +263,14 @@ async function runOne(
   const discovered = sameIdentity(resource, desired, state, deps)
     ? current
     : await discover(resource, { apiVersion: desired.apiVersion, kind: desired.kind }, state, target, deps);
-  if (!discovered) return;
+  if (!discovered) {
+    // As the Go adapter: what was just applied must be discoverable, or the config's discovery
+    // does not name it (a selector that misses the rendered labels, say).
+    throw new ResourceError(
+      resource.name,
+      'failed to discover resource after apply: not found by its discovery',
+    );
+  }
   state.resources.set(resource.name, discovered);
   for (const [nestedName, nested] of discoverNested(resource, discovered, state, deps.clock)) {
     if (nestedName === resource.name) continue;

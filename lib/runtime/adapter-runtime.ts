@@ -103,31 +103,61 @@ export class AdapterRuntime {
   }
 
   private instrumented: TransportProvider | undefined;
+  /** Pools replaced by a config reload with other client settings; closed once no event uses them. */
+  private retired: TransportPool[] = [];
+  private poolKey = '';
+
+  /** The pool for the client settings of the config in use: a reload that changes them gets a new one. */
+  private currentPool(): TransportPool {
+    const clients = this.lastConfig?.adapter.clients;
+    const key = JSON.stringify([clients?.kubernetes ?? null, clients?.maestro ?? null]);
+    if (!this.pool || key !== this.poolKey) {
+      if (this.pool) {
+        this.retired.push(this.pool);
+        this.log.info(
+          'transport settings changed with the configuration: new connections from the next event on',
+        );
+      }
+      const adapter = this.lastConfig?.adapter;
+      this.pool = new TransportPool(() => {
+        if (!adapter) throw new Error('configuration not loaded');
+        return adapter;
+      }, this.log);
+      this.poolKey = key;
+    }
+    return this.pool;
+  }
 
   /** Transports for this instance (pooled, or the ones given in options), each measured and traced. */
   private transports(): TransportProvider {
     if (this.instrumented) return this.instrumented;
-    let provider = this.options.transports;
-    if (!provider) {
-      const pool = new TransportPool(() => {
-        if (!this.lastConfig) throw new Error('configuration not loaded');
-        return this.lastConfig.adapter;
-      }, this.log);
-      this.pool = pool;
-      provider = (client) => pool.get(client);
-    }
-    const base = provider;
-    const wrapped = new Map<string, Promise<Transport>>();
+    const given = this.options.transports;
+    const wrapped = new Map<string, { pool: TransportPool | undefined; transport: Promise<Transport> }>();
     this.instrumented = (client) => {
-      let t = wrapped.get(client);
-      if (!t) {
-        t = base(client).then((created) => instrumentTransport(created, this.metrics));
-        t.catch(() => wrapped.delete(client));
-        wrapped.set(client, t);
+      const pool = given ? undefined : this.currentPool();
+      let entry = wrapped.get(client);
+      if (!entry || entry.pool !== pool) {
+        const created = given ? given(client) : (pool as TransportPool).get(client);
+        const transport = created.then((t) => instrumentTransport(t, this.metrics));
+        transport.catch(() => wrapped.delete(client));
+        entry = { pool, transport };
+        wrapped.set(client, entry);
       }
-      return t;
+      return entry.transport;
     };
     return this.instrumented;
+  }
+
+  private closeRetiredPools(): void {
+    const retired = this.retired;
+    this.retired = [];
+    for (const pool of retired) {
+      pool
+        .close()
+        .catch((err: unknown) =>
+          this.log.warn({ err: (err as Error).message }, 'closing old transports failed'),
+        );
+    }
   }
 
   /** Handle one CloudEvent (as faas-js-runtime hands it over) and say how to answer. */
@@ -151,7 +181,10 @@ export class AdapterRuntime {
     } finally {
       this.metrics.eventDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       this.inflight--;
-      if (this.inflight === 0) this.drained?.();
+      if (this.inflight === 0) {
+        this.closeRetiredPools();
+        this.drained?.();
+      }
     }
   }
 
@@ -288,8 +321,11 @@ export class AdapterRuntime {
     return { ready, details };
   }
 
-  /** Stop taking events, wait (bounded) for those in flight, close connections. */
-  async shutdown(graceMs = 25_000): Promise<void> {
+  /**
+   * Stop taking events, wait for those in flight (at most one event deadline: Knative's
+   * termination grace is the revision timeout, above it), close connections.
+   */
+  async shutdown(graceMs = this.options.eventTimeoutMs): Promise<void> {
     this.stopping = true;
     if (this.inflight > 0) {
       await Promise.race([
@@ -299,6 +335,7 @@ export class AdapterRuntime {
         new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
       ]);
     }
+    this.closeRetiredPools();
     await this.pool?.close();
   }
 }

@@ -16,15 +16,30 @@ export const DEFAULT_CONFIG = '/etc/adapter/adapter-config.yaml';
 export const DEFAULT_TASK_CONFIG = '/etc/adapter/task-config.yaml';
 export const DEFAULT_EVENT_TIMEOUT_MS = 120_000;
 
+/** The per-event deadline; a value that is not a positive Go duration stops the start, loudly. */
+export function eventTimeout(text: string | undefined): number {
+  if (text === undefined || text === '') return DEFAULT_EVENT_TIMEOUT_MS;
+  const ms = parseGoDuration(text);
+  if (ms === undefined || ms <= 0) {
+    throw new Error(
+      `HYPERFLEET_EVENT_TIMEOUT=${JSON.stringify(text)} is not a positive Go duration (e.g. 90s, 2m)`,
+    );
+  }
+  return ms;
+}
+
 export function runtimeFromEnv(
   env: Readonly<Record<string, string | undefined>>,
   overrides: Partial<AdapterRuntimeOptions> & { log?: Logger; metrics?: Metrics } = {},
 ): AdapterRuntime {
   const configFile = env['HYPERFLEET_ADAPTER_CONFIG'] || DEFAULT_CONFIG;
   const taskConfigFile = env['HYPERFLEET_TASK_CONFIG'] || DEFAULT_TASK_CONFIG;
-  const timeoutText = env['HYPERFLEET_EVENT_TIMEOUT'];
-  const eventTimeoutMs = (timeoutText && parseGoDuration(timeoutText)) || DEFAULT_EVENT_TIMEOUT_MS;
   const log = overrides.log ?? createLogger();
+  const eventTimeoutMs = eventTimeout(env['HYPERFLEET_EVENT_TIMEOUT']);
+  log.info(
+    { config: configFile, task_config: taskConfigFile, event_timeout_ms: eventTimeoutMs },
+    'adapter function starting',
+  );
   setupTracingFromEnv(env)?.catch((err: unknown) =>
     log.error({ err: (err as Error).message }, 'tracing could not be enabled; continuing without traces'),
   );

@@ -568,3 +568,31 @@ describe('executor: deadline', () => {
     expect(result.retryable).toBe(true);
   });
 });
+
+describe('executor: the resource is gone', () => {
+  it('a param GET answered 404 (hard-deleted resource) ends quietly: nothing applied, nothing reported', async () => {
+    const config = await loadConfig(ADAPTER, configMapTask());
+    const k8s = memoryCluster();
+    const api = new ScriptedApi()
+      .on('GET', CLUSTER_GET, () => notFound())
+      .on('PUT', /statuses$/, { status: 201 });
+    const result = await run(config, { id: 'c1' }, api, k8s);
+    expect(result.status).toBe('success');
+    expect(result.skipReason).toBe('ResourceNotFound');
+    expect(k8s.records).toHaveLength(0);
+    expect(api.statusBodies()).toHaveLength(0);
+  });
+
+  it('an applied object that its own discovery cannot find fails the resource, as in the Go adapter', async () => {
+    const t = configMapTask().replace(
+      '      by_name: "cm-{{ .clusterId }}"',
+      '      by_name: "someone-else"',
+    );
+    const config = await loadConfig(ADAPTER, t);
+    const api = new ScriptedApi().on('GET', CLUSTER_GET, cluster(1)).on('PUT', /statuses$/, { status: 201 });
+    const result = await run(config, { id: 'c1' }, api, memoryCluster());
+    expect(result.status).toBe('failed');
+    expect(result.errors.resources?.message).toContain('failed to discover resource after apply');
+    expect(result.statusReported).toBe(true);
+  });
+});
