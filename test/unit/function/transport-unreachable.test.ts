@@ -107,10 +107,9 @@ test('the kubeconfig credentials never reach a log line', () => {
   for (const line of h.fn.logs()) expect(line.raw).not.toContain(KUBE_TOKEN);
 });
 
-// KNOWN DEFECT (reported): AdapterRuntime creates its TransportPool once (`this.pool ??=`),
-// so a reloaded config's clients.kubernetes / clients.maestro settings are never used until
-// a restart, while readiness says the new config is current. Drop `.fails` once fixed.
-test.fails('after a ConfigMap reload that moves the cluster, the next event uses the new address', async () => {
+// A reloaded config's clients.kubernetes / clients.maestro settings take effect on the next
+// event: the runtime opens a new transport pool for them and retires the old one.
+test('after a ConfigMap reload that moves the cluster, the next event uses the new address', async () => {
   await h.mount.swap({
     'adapter-config.yaml': adapter.replace(join(dir, 'a.yaml'), join(dir, 'b.yaml')),
     'task-config.yaml': task,
