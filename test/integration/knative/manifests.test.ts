@@ -34,6 +34,7 @@ let baseText: string;
 let base: Doc[];
 let overlayText: string;
 let overlay: Doc[];
+const createdNamespaces: string[] = [];
 
 async function dryRun(yamlText: string, namespace: string, extra: string[] = []) {
   return kubectl(
@@ -61,12 +62,13 @@ beforeAll(async () => {
   overlay = parseDocs(overlayText);
   for (const ns of [runNs, OVERLAY_NS]) {
     const created = await kubectl(stack, ['create', 'namespace', ns]);
-    if (created.code !== 0 && !created.stderr.includes('AlreadyExists')) throw new Error(created.stderr);
+    if (created.code === 0) createdNamespaces.push(ns);
+    else if (!created.stderr.includes('AlreadyExists')) throw new Error(created.stderr);
   }
 });
 
 afterAll(async () => {
-  await kubectl(stack, ['delete', 'namespace', runNs, '--wait=false']);
+  for (const ns of createdNamespaces) await kubectl(stack, ['delete', 'namespace', ns, '--wait=false']);
 });
 
 describe('Knative CRDs from the knative.dev modules', () => {
