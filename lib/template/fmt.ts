@@ -284,7 +284,7 @@ export function formatValue(v: unknown, verb: string, f: Flags, top: boolean): s
   if (typeof v === 'string') {
     switch (verb) {
       case 'v':
-        if (f.sharpV) return pad(goQuote(v), f);
+        if (f.sharpV) return pad(goQuote(f.prec === null ? v : [...v].slice(0, f.prec).join('')), f);
         return fmtString(v, 's', f);
       case 's':
       case 'q':
@@ -302,13 +302,13 @@ export function formatValue(v: unknown, verb: string, f: Flags, top: boolean): s
     return badVerb(verb, v, top, f);
   }
   if (Array.isArray(v)) {
-    if (verb === 'v' && f.sharpV) return `[]interface {}{${v.map((e) => sharpV(e)).join(', ')}}`;
+    if (verb === 'v' && f.sharpV) return `[]interface {}{${v.map((e) => sharpV(e, f)).join(', ')}}`;
     return `[${v.map((e) => formatValue(e, verb, f, false)).join(' ')}]`;
   }
   if (isMap(v)) {
     if (verb === 'v' && f.sharpV) {
       return `map[string]interface {}{${mapKeys(v)
-        .map((k) => `${goQuote(k)}:${sharpV(v[k])}`)
+        .map((k) => `${sharpV(k, f)}:${sharpV(v[k], f)}`)
         .join(', ')}}`;
     }
     return `map[${mapKeys(v)
@@ -319,14 +319,9 @@ export function formatValue(v: unknown, verb: string, f: Flags, top: boolean): s
 }
 
 /** %#v inside an interface{} container: Go syntax with types for non-basic values. */
-function sharpV(v: unknown): string {
+function sharpV(v: unknown, f: Flags): string {
   if (v === null || v === undefined) return 'interface {}(nil)';
-  if (typeof v === 'number') return formatFloat(v, 'g', -1);
-  if (typeof v === 'bigint') return `${v}`;
-  if (v instanceof GoInt) return `${v.value}`;
-  if (typeof v === 'string') return goQuote(v);
-  if (typeof v === 'boolean') return String(v);
-  return formatValue(v, 'v', { ...NO_FLAGS, sharpV: true }, false);
+  return formatValue(v, 'v', f, false);
 }
 
 function runeString(v: bigint): string {
@@ -370,18 +365,23 @@ export function sprintf(format: string, args: unknown[]): string {
   const end = format.length;
   let i = 0;
   const parseArgIndex = (): void => {
-    // [n] explicit argument index
+    // [n] explicit argument index. Without a closing bracket Go skips just the '['.
     if (format[i] !== '[') return;
     reordered = true;
     const close = format.indexOf(']', i);
-    const n = close > i ? Number(format.slice(i + 1, close)) : Number.NaN;
-    if (close < 0 || !Number.isInteger(n) || n < 1 || n > args.length || format.slice(i + 1, close) === '') {
+    if (close < 0 || end - i < 3) {
       goodArgNum = false;
-      i = close < 0 ? end : close + 1;
+      i += 1;
+      return;
+    }
+    const digits = format.slice(i + 1, close);
+    i = close + 1;
+    const n = /^[0-9]+$/.test(digits) && digits.length < 8 ? Number(digits) : Number.NaN;
+    if (!(n >= 1 && n <= args.length)) {
+      goodArgNum = false;
       return;
     }
     argNum = n - 1;
-    i = close + 1;
   };
   // Go gives up on a width or precision past a million: the rest of the format is dropped.
   const readNum = (): number | null => {
@@ -487,7 +487,7 @@ export function sprintf(format: string, args: unknown[]): string {
     }
     const arg = args[argNum++];
     if (verb === 'w') {
-      out += badVerb(verb, arg, true);
+      out += badVerb(verb, arg, true, f);
       continue;
     }
     out += formatValue(arg, verb, f, true);

@@ -385,6 +385,8 @@ const regressions = [
   '{{ float "1_000" }}', '{{ float "_1" }}', '{{ int "+5" }}', '{{ int "0x10" }}', '{{ int "9223372036854775808" }}',
   '{{ printf "%*d|" 1000001 1 }}', '{{ printf "%.*d|" 1000001 1 }}', '{{ printf "%10000000d|%d" 1 2 3 }}',
   '{{ printf "%1000000d|" 1 | len }}', '{{ date "002 __2 Jan _2 2006" .y1 }}', '{{ .y1 }}',
+  '{{ printf "%[2, %[1=s" "a" "b" }}', '{{ printf "%[x]d %[3]d %[1]d" 1 2 }}', '{{ printf "%# .0v|%# v" .l .m }}',
+  '{{ printf "%5.w|" .f }}',
 ];
 for (const r of regressions) add('regress', r, fuzzData);
 
