@@ -6,7 +6,7 @@
 import { formatBinaryFloat, formatFloat, formatHexFloat } from './floatfmt.ts';
 import { goQuote, isGoPrintable } from './literals.ts';
 import { goTimeString } from './timefmt.ts';
-import { GoInt, goTypeName, intOf, isMap, mapKeys, utf8Bytes } from './values.ts';
+import { goTypeName, intOf, isMap, mapKeys, utf8Bytes } from './values.ts';
 
 interface Flags {
   plus: boolean;
