@@ -113,6 +113,9 @@ export async function loadConfigPair(options: ConfigPairOptions): Promise<Loaded
       );
     });
   }
+  const warnings = [...adapter.warnings, ...task.warnings];
+  if (adapter.config && task.config && adapter.ctx)
+    checkApiBaseUrl(adapter.config, task.config, adapter.ctx, problems, warnings);
   if (problems.length > 0 || !adapter.config || !task.config) throw new ConfigError(problems);
   const metadata: LoadedConfigPair['metadata'] = {};
   if (adapter.metadata) metadata.adapter = adapter.metadata;
@@ -120,9 +123,50 @@ export async function loadConfigPair(options: ConfigPairOptions): Promise<Loaded
   return {
     adapter: adapter.config,
     task: task.config,
-    warnings: [...adapter.warnings, ...task.warnings],
+    warnings,
     metadata,
   };
+}
+
+/**
+ * A task that calls the HyperFleet API needs its address: absent is an error now rather than
+ * a failure on every event; a placeholder (the examples ship `CHANGE_ME`, replaced at deploy
+ * time by HYPERFLEET_API_BASE_URL) is a warning.
+ */
+function checkApiBaseUrl(
+  adapter: AdapterConfig,
+  task: TaskConfig,
+  ctx: ProblemContext,
+  problems: ConfigProblem[],
+  warnings: ConfigProblem[],
+): void {
+  const usesApi =
+    task.params.some((p) => p.source.kind === 'api_call') ||
+    task.preconditions.some((p) => p.api_call) ||
+    task.post.post_actions.some((a) => a.api_call);
+  if (!usesApi) return;
+  const url = adapter.clients.hyperfleet_api.base_url;
+  const path = ['clients', 'hyperfleet_api', 'base_url'];
+  if (url === undefined || url.trim() === '') {
+    problems.push(
+      problemAt(ctx, path, 'the task config calls the HyperFleet API but no base_url is set', {
+        hint: 'set clients.hyperfleet_api.base_url or HYPERFLEET_API_BASE_URL',
+      }),
+    );
+    return;
+  }
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    warnings.push(
+      problemAt(
+        ctx,
+        path,
+        `base_url ${JSON.stringify(url)} is not an http(s) URL; every API call will fail`,
+        {
+          hint: 'set HYPERFLEET_API_BASE_URL at deploy time',
+        },
+      ),
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +252,7 @@ function parseAdapterConfig(file: string, options: AdapterConfigOptions): Stage<
   ctx.value = value;
   const parsed = AdapterConfigSchema.safeParse(value);
   if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues, ctx));
-  const stage: Stage<AdapterConfig> = { problems, warnings: [] };
+  const stage: Stage<AdapterConfig> = { problems, warnings: [], ctx };
   if (parsed.success) stage.config = parsed.data;
   if (doc.metadata) stage.metadata = doc.metadata;
   return stage;

@@ -47,7 +47,12 @@ export function runtimeFromEnv(
     config: {
       configFile,
       taskConfigFile,
-      load: () => loadConfigPair({ configFile, taskConfigFile, env }),
+      load: async () => {
+        const loaded = await loadConfigPair({ configFile, taskConfigFile, env });
+        for (const w of loaded.warnings)
+          log.warn({ file: w.file, line: w.line, path: w.path }, `configuration warning: ${w.message}`);
+        return loaded;
+      },
     },
     log,
     metrics: overrides.metrics ?? createMetrics(),

@@ -234,6 +234,11 @@ describe('e2e-cl-maestro, normalized', () => {
         line: 37,
         message: expect.stringContaining('first at params[1]'),
       }),
+      // The example ships base_url CHANGE_ME, replaced by HYPERFLEET_API_BASE_URL at deploy time.
+      expect.objectContaining({
+        path: 'clients.hyperfleet_api.base_url',
+        message: expect.stringContaining('CHANGE_ME'),
+      }),
     ]);
   });
 
