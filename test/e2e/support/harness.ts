@@ -187,3 +187,54 @@ export async function kubeGet(stack: StackInfo, path: string): Promise<Record<st
   const { kubeGet: get } = await import('../../integration/maestro/helpers.ts');
   return (await get(stack, path)) as Record<string, unknown> | undefined;
 }
+
+/** A write on the kube-apiserver as admin (a namespace the cluster adapter would have made). */
+export async function kubeCreate(stack: StackInfo, path: string, body: unknown): Promise<number> {
+  const { request } = await import('node:https');
+  const ca = readFileSync(stack.kube.caFile);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, stack.kube.server),
+      {
+        method: 'POST',
+        ca,
+        headers: { authorization: `Bearer ${stack.kube.adminToken}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** PUT an adapter status to the API double over HTTP, as another adapter would. */
+export async function putStatus(
+  api: ApiDouble,
+  path: string,
+  adapter: string,
+  generation: number,
+  data: Record<string, unknown>,
+): Promise<number> {
+  const cond = (type: string) => ({
+    type,
+    status: 'True',
+    reason: 'E2eSeed',
+    message: 'seeded by the e2e suite',
+  });
+  const res = await fetch(`${api.url}/api/hyperfleet/v1${path}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      adapter,
+      observed_generation: generation,
+      observed_time: new Date().toISOString(),
+      conditions: ['Applied', 'Available', 'Health'].map(cond),
+      data,
+    }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
