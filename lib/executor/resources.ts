@@ -260,9 +260,14 @@ async function runOne(
     `Resource[${resource.name}] processed: operation=${result.operation}`,
   );
 
-  const discovered = sameIdentity(resource, desired, state, deps)
-    ? current
-    : await discover(resource, { apiVersion: desired.apiVersion, kind: desired.kind }, state, target, deps);
+  // What the apply step holds can stand for discovery when it is the same object with its
+  // status: a Kubernetes apply answers with the stored object; a Maestro publish does not (the
+  // status lives in Maestro's copy), so after a Maestro create or update, read it as Go does.
+  const reusable = result.operation === 'skip' || resource.transport.client === 'kubernetes';
+  const discovered =
+    reusable && sameIdentity(resource, desired, state, deps)
+      ? current
+      : await discover(resource, { apiVersion: desired.apiVersion, kind: desired.kind }, state, target, deps);
   if (!discovered) {
     // As the Go adapter: what was just applied must be discoverable, or the config's discovery
     // does not name it (a selector that misses the rendered labels, say).
