@@ -80,7 +80,7 @@ class Compiled implements CompiledTemplate {
   }
 
   get fieldRefs(): string[] {
-    if (this.refs === null) this.refs = collectFieldRefs(this.root);
+    if (this.refs === null) this.refs = collectFieldRefs(this.root, this.defines);
     return this.refs;
   }
 
@@ -122,7 +122,7 @@ class Compiled implements CompiledTemplate {
 }
 
 /** Top-level data keys read through `.` (while dot is the data) or `$`. */
-function collectFieldRefs(root: ListNode): string[] {
+function collectFieldRefs(root: ListNode, defines: Map<string, ListNode>): string[] {
   const refs = new Set<string>();
   const visitArg = (a: ArgNode, dotIsRoot: boolean): void => {
     switch (a.kind) {
@@ -172,11 +172,25 @@ function collectFieldRefs(root: ListNode): string[] {
         visit(n.list, false);
         if (n.elseList) visit(n.elseList, dotIsRoot);
         break;
-      case 'template':
+      case 'template': {
         if (n.pipe) visitPipe(n.pipe, dotIsRoot);
+        // {{template "x" .}} (or $) hands the data itself to the definition: its reads count.
+        const arg = n.pipe?.decl.length === 0 && n.pipe.cmds.length === 1 ? n.pipe.cmds[0]!.args : [];
+        const passesRoot =
+          arg.length === 1 &&
+          ((arg[0]!.kind === 'dot' && dotIsRoot) ||
+            (arg[0]!.kind === 'variable' && arg[0]!.ident.length === 1 && arg[0]!.ident[0] === '$'));
+        const body = defines.get(n.name);
+        if (passesRoot && body !== undefined && !expanding.has(n.name)) {
+          expanding.add(n.name);
+          visit(body, true);
+          expanding.delete(n.name);
+        }
         break;
+      }
     }
   };
+  const expanding = new Set<string>();
   visit(root, true);
   return [...refs];
 }

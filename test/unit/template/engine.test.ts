@@ -130,6 +130,13 @@ describe('fieldRefs', () => {
     expect(refs('{{ define "x" }}{{ .inDefine }}{{ end }}{{ template "x" .arg }}')).toEqual(['arg']);
   });
 
+  it('follows definitions that receive the data itself', () => {
+    expect(refs('{{ define "x" }}{{ .inDefine }}{{ template "x" . }}{{ end }}{{ template "x" . }}')).toEqual([
+      'inDefine',
+    ]);
+    expect(refs('{{ block "b" $ }}{{ .inBlock }}{{ end }}')).toEqual(['inBlock']);
+  });
+
   it('follows $ and index on the root', () => {
     expect(refs('{{ range .l }}{{ $.top }}{{ end }}')).toEqual(['l', 'top']);
     expect(refs('{{ index . "dashed-key" }}')).toEqual(['dashed-key']);
