@@ -5,7 +5,6 @@
  * of every phase (text or JSON) and exits 1 when the execution failed, 2 on bad input.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigPair, parseMounts } from '../config/index.ts';
 import {
   type ApiResponsesFile,
@@ -19,6 +18,7 @@ import { createLogger } from '../observability/logger.ts';
 import { EventRejectedError, parseEvent, requiredEventFields } from '../runtime/event.ts';
 import { MemoryTransport, type TransportRecord } from '../transport/memory.ts';
 import type { KubeObject } from '../transport/types.ts';
+import { type FlagSpecs, parseArgs, UsageError } from './args.ts';
 import { type DryRunReport, formatText } from './dry-run-report.ts';
 
 export interface DryRunOptions {
@@ -168,105 +168,91 @@ export async function runDryRun(options: DryRunOptions, io: Io): Promise<number>
   }
 }
 
-export async function main(argv: string[], io: Io = process): Promise<number> {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'task-config': { type: 'string', short: 't' },
-        event: { type: 'string' },
-        'api-responses': { type: 'string' },
-        discovery: { type: 'string' },
-        mount: { type: 'string', multiple: true },
-        output: { type: 'string', default: 'text' },
-        verbose: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    io.stderr.write(`dry-run: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  return runWith(values, io, {
-    config: 'config',
-    taskConfig: 'task-config',
-    event: 'event',
-    apiResponses: 'api-responses',
-    discovery: 'discovery',
-    output: 'output',
-    verbose: 'verbose',
-  });
+/** The flag names of each spelling: ours, and the Go adapter's `serve --dry-run-*`. */
+interface Spelling {
+  command: string;
+  event: string;
+  apiResponses: string;
+  discovery: string;
+  output: string;
+  verbose: string;
+}
+
+const DRY_RUN: Spelling = {
+  command: 'dry-run',
+  event: 'event',
+  apiResponses: 'api-responses',
+  discovery: 'discovery',
+  output: 'output',
+  verbose: 'verbose',
+};
+
+const SERVE: Spelling = {
+  command: 'serve',
+  event: 'dry-run-event',
+  apiResponses: 'dry-run-api-responses',
+  discovery: 'dry-run-discovery',
+  output: 'dry-run-output',
+  verbose: 'dry-run-verbose',
+};
+
+export function main(argv: string[], io: Io = process): Promise<number> {
+  return runWith(argv, io, DRY_RUN);
 }
 
 /** The Go adapter's spelling: `serve --dry-run-event ... --dry-run-api-responses ...`. */
-export async function serveMain(argv: string[], io: Io = process): Promise<number> {
-  let values: Record<string, string | boolean | string[] | undefined>;
+export function serveMain(argv: string[], io: Io = process): Promise<number> {
+  return runWith(argv, io, SERVE);
+}
+
+async function runWith(argv: string[], io: Io, names: Spelling): Promise<number> {
+  const specs: FlagSpecs = {
+    config: { type: 'string', short: 'c' },
+    'task-config': { type: 'string', short: 't' },
+    [names.event]: { type: 'string' },
+    [names.apiResponses]: { type: 'string' },
+    [names.discovery]: { type: 'string' },
+    [names.output]: { type: 'string' },
+    [names.verbose]: { type: 'boolean' },
+    mount: { type: 'string', multiple: true },
+  };
+  let flags: Record<string, string | boolean | string[] | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'task-config': { type: 'string', short: 't' },
-        'dry-run-event': { type: 'string' },
-        'dry-run-api-responses': { type: 'string' },
-        'dry-run-discovery': { type: 'string' },
-        'dry-run-output': { type: 'string', default: 'text' },
-        'dry-run-verbose': { type: 'boolean', default: false },
-        mount: { type: 'string', multiple: true },
-      },
-      strict: true,
-    }));
+    const parsed = parseArgs(argv, specs);
+    if (parsed.positionals.length > 0)
+      throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+    flags = parsed.flags;
   } catch (err) {
-    io.stderr.write(`serve: ${(err as Error).message}\n`);
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`${names.command}: ${err.message}\n${USAGE}`);
     return 2;
   }
-  if (!values['dry-run-event']) {
+  const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+  if (names === SERVE && !str(names.event)) {
     io.stderr.write(
       'serve: this product serves events as a Knative function (npm start); only the dry-run mode (--dry-run-event) runs from the CLI\n',
     );
     return 2;
   }
-  return runWith(values, io, {
-    config: 'config',
-    taskConfig: 'task-config',
-    event: 'dry-run-event',
-    apiResponses: 'dry-run-api-responses',
-    discovery: 'dry-run-discovery',
-    output: 'dry-run-output',
-    verbose: 'dry-run-verbose',
-  });
-}
-
-async function runWith(
-  values: Record<string, string | boolean | string[] | undefined>,
-  io: Io,
-  keys: Record<
-    'config' | 'taskConfig' | 'event' | 'apiResponses' | 'discovery' | 'output' | 'verbose',
-    string
-  >,
-): Promise<number> {
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-  const config = str(keys.config) ?? process.env['HYPERFLEET_ADAPTER_CONFIG'];
-  const taskConfig = str(keys.taskConfig) ?? process.env['HYPERFLEET_TASK_CONFIG'];
-  const event = str(keys.event);
-  const output = str(keys.output) ?? 'text';
-  const missing = [
-    config ? undefined : `--${keys.config}`,
-    taskConfig ? undefined : `--${keys.taskConfig}`,
-    event ? undefined : `--${keys.event}`,
-  ].filter(Boolean);
-  if (missing.length > 0 || !config || !taskConfig || !event) {
-    io.stderr.write(`dry-run: missing ${missing.join(', ')}\n${USAGE}`);
+  const config = str('config') ?? process.env['HYPERFLEET_ADAPTER_CONFIG'];
+  const taskConfig = str('task-config') ?? process.env['HYPERFLEET_TASK_CONFIG'];
+  const event = str(names.event);
+  const output = str(names.output) ?? 'text';
+  if (!config || !taskConfig || !event) {
+    const missing = [
+      !config && '--config',
+      !taskConfig && '--task-config',
+      !event && `--${names.event}`,
+    ].filter(Boolean);
+    io.stderr.write(`${names.command}: missing ${missing.join(', ')}\n${USAGE}`);
     return 2;
   }
   if (output !== 'text' && output !== 'json') {
-    io.stderr.write(`dry-run: --${keys.output} must be text or json\n`);
+    io.stderr.write(`${names.command}: --${names.output} must be text or json\n`);
     return 2;
   }
-  const apiResponsesFile = str(keys.apiResponses);
-  const discoveryFile = str(keys.discovery);
+  const apiResponsesFile = str(names.apiResponses);
+  const discoveryFile = str(names.discovery);
   return runDryRun(
     {
       configFile: config,
@@ -274,9 +260,9 @@ async function runWith(
       eventFile: event,
       ...(apiResponsesFile ? { apiResponsesFile } : {}),
       ...(discoveryFile ? { discoveryFile } : {}),
-      mounts: (values['mount'] as string[] | undefined) ?? [],
+      mounts: (flags['mount'] as string[] | undefined) ?? [],
       output,
-      verbose: values[keys.verbose] === true,
+      verbose: flags[names.verbose] === true,
     },
     io,
   );
