@@ -9,6 +9,7 @@
  *        not retried, straight to the dead-letter sink, where it is seen;
  * - 400: never processable (not a CloudEvent, data missing); counted and logged.
  */
+import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../executor/executor.ts';
 import { type ExecutionResult, execute } from '../executor/executor.ts';
 import type { TransportProvider } from '../executor/resources.ts';
@@ -21,6 +22,10 @@ import type { Transport } from '../transport/types.ts';
 import { type ConfigSource, type ConfigStatus, ConfigStore } from './config-store.ts';
 import { type CloudEventLike, EventRejectedError, parseEvent, requiredEventFields } from './event.ts';
 import { TransportPool } from './transports.ts';
+
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface Answer {
   statusCode: number;
@@ -58,6 +63,15 @@ export class AdapterRuntime {
     this.log = options.log;
     this.metrics = options.metrics;
     this.configStore = new ConfigStore(options.config, options.log, options.metrics);
+    options.metrics.up.set(1);
+    options.metrics.buildInfo.set(
+      {
+        component: 'hyperfleet-adapter-knative',
+        version: PACKAGE_VERSION,
+        commit: options.env['GIT_COMMIT'] ?? 'unknown',
+      },
+      1,
+    );
   }
 
   get metricsRegistry() {
@@ -312,6 +326,11 @@ export class AdapterRuntime {
       try {
         const h = await health.call(t, AbortSignal.timeout(2000));
         details[t.client] = h;
+        if (t.client === 'maestro') {
+          const grpcReady = (h as { grpc?: { ready?: boolean } }).grpc?.ready === true;
+          const endpoint = config?.adapter.clients.maestro?.grpc_server_address ?? '';
+          this.metrics.maestroChannelState.set({ endpoint }, grpcReady ? 1 : 0);
+        }
         if (h.ok === false || h.ready === false) ready = false;
       } catch (err) {
         details[t.client] = { ok: false, error: (err as Error).message };
