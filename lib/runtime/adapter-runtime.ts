@@ -319,6 +319,12 @@ export class AdapterRuntime {
         ready = false;
       });
     }
+    const base = config?.adapter.clients.hyperfleet_api.base_url;
+    if (base && !this.stopping) {
+      const api = await this.apiReachability(base);
+      details['api'] = api;
+      if (!api.ok) ready = false;
+    }
     for (const t of (await this.pool?.active()) ?? []) {
       const health = (t as { health?: (s: AbortSignal) => Promise<{ ok?: boolean; ready?: boolean }> })
         .health;
@@ -338,6 +344,35 @@ export class AdapterRuntime {
       }
     }
     return { ready, details };
+  }
+
+  private apiProbe:
+    | { base: string; at: number; result: { ok: boolean; status?: number; error?: string } }
+    | undefined;
+
+  /**
+   * Whether the HyperFleet API answers at all (any HTTP status counts: 401 or 404 still prove
+   * the server is there; no token is sent). Cached for a few seconds so probes stay cheap.
+   */
+  private async apiReachability(base: string): Promise<{ ok: boolean; status?: number; error?: string }> {
+    const now = Date.now();
+    if (this.apiProbe && this.apiProbe.base === base && now - this.apiProbe.at < 5000)
+      return this.apiProbe.result;
+    let result: { ok: boolean; status?: number; error?: string };
+    try {
+      const res = await (this.options.fetch ?? fetch)(new URL('/api/hyperfleet', base), {
+        method: 'GET',
+        signal: AbortSignal.timeout(2000),
+        redirect: 'manual',
+      });
+      await res.body?.cancel();
+      result = { ok: true, status: res.status };
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      result = { ok: false, error: cause?.code ?? cause?.message ?? (err as Error).message };
+    }
+    this.apiProbe = { base, at: now, result };
+    return result;
   }
 
   /**

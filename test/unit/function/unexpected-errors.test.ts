@@ -9,18 +9,23 @@ import {
 
 // An error nobody planned for must still end in an answer Knative acts on (redeliver), a log
 // line with the event id and a count: never in the runtime's generic 500 with nothing of ours.
-// The way in used here: a config with no HyperFleet API address (the loader accepts it, the
-// API client refuses it on the first event).
+// The way in used here: a HyperFleet API address that is not a URL (the loader only warns,
+// since the examples ship a CHANGE_ME placeholder; the API client refuses it on the first
+// event). Readiness says the API is unreachable, so the harness waits for the port only.
 
 let h: Harness;
 
 beforeAll(async () => {
   const adapter = fixture('adapter-config.yaml').replace(
     '    base_url: http://hyperfleet-api.invalid:8000\n',
-    '',
+    '    base_url: CHANGE_ME\n',
   );
-  expect(adapter).not.toContain('base_url');
-  h = await startHarness({ adapterConfig: adapter, env: { HYPERFLEET_API_BASE_URL: '' } });
+  expect(adapter).toContain('CHANGE_ME');
+  h = await startHarness({
+    adapterConfig: adapter,
+    env: { HYPERFLEET_API_BASE_URL: '' },
+    waitFor: 'listening',
+  });
 });
 
 afterAll(async () => {
