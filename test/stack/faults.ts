@@ -22,9 +22,9 @@ interface Launch {
 }
 
 function launchOf(pid: number): Launch {
-  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    .split('\0')
-    .filter((a) => a !== '');
+  // Empty arguments are real (PostgreSQL's `-k ''`): drop only the terminator's empty tail.
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  if (argv.at(-1) === '') argv.pop();
   const st = statSync(`/proc/${pid}`);
   return { argv, cwd: readlinkSync(`/proc/${pid}/cwd`), uid: st.uid, gid: st.gid };
 }
