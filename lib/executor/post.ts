@@ -8,13 +8,13 @@
 
 import { goJson } from '../cel/go-json.ts';
 import type { BuildValue, LogAction, PostAction, TaskConfig } from '../config/schema.ts';
-import { AdapterError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { compileTemplate } from '../template/index.ts';
 import { type ApiCaller, executeApiCall } from './api-call.ts';
 import { type Clock, evaluateCel, render } from './evaluate.ts';
 import { extractField } from './jsonpath.ts';
 import type { ExecutionState } from './state.ts';
+import { StepError } from './step-error.ts';
 
 export interface PostActionResult {
   name: string;
@@ -31,21 +31,6 @@ export interface PostOutcome {
   payloads: Record<string, unknown>;
   results: PostActionResult[];
   error?: Error;
-}
-
-export class PostError extends AdapterError {
-  readonly step: string;
-  constructor(step: string, message: string, cause?: unknown) {
-    super(
-      cause instanceof AdapterError ? cause.code : 'POST_ACTION_FAILED',
-      `[post_actions] ${step}: ${message}`,
-      {
-        cause,
-        retryable: cause instanceof AdapterError && cause.retryable,
-      },
-    );
-    this.step = step;
-  }
 }
 
 export interface PostDeps {
@@ -149,7 +134,7 @@ export async function runPost(task: TaskConfig, state: ExecutionState, deps: Pos
       return {
         payloads,
         results,
-        error: new PostError('build_payloads', 'failed to build post payloads', err),
+        error: new StepError('post_actions', 'build_payloads', 'failed to build post payloads', err),
       };
     }
   }
@@ -173,7 +158,7 @@ async function runAction(
   state: ExecutionState,
   deps: PostDeps,
   skippedPayloads: Set<string>,
-): Promise<{ result: PostActionResult; error?: PostError }> {
+): Promise<{ result: PostActionResult; error?: StepError }> {
   const result: PostActionResult = { name: action.name, status: 'success', apiCallMade: false };
   if (action.api_call?.body !== undefined) {
     for (const name of skippedPayloads) {
@@ -187,7 +172,12 @@ async function runAction(
   if (action.when) {
     const out = evaluateCel(action.when.expression, state.celVariables(), deps.clock);
     if (!out.ok) {
-      const error = new PostError(action.name, 'failed to evaluate when condition', out.error);
+      const error = new StepError(
+        'post_actions',
+        action.name,
+        'failed to evaluate when condition',
+        out.error,
+      );
       result.status = 'failed';
       result.error = error.message;
       return { result, error };
@@ -212,7 +202,7 @@ async function runAction(
     } catch (err) {
       const status = (err as { status?: unknown }).status;
       if (typeof status === 'number') result.httpStatus = status;
-      const error = new PostError(action.name, 'API call failed', err);
+      const error = new StepError('post_actions', action.name, 'API call failed', err);
       result.status = 'failed';
       result.error = error.message;
       return { result, error };

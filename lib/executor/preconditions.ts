@@ -4,7 +4,6 @@
  * fields are captured from it), then checks structured conditions or a CEL expression.
  */
 import type { Precondition, TaskConfig } from '../config/schema.ts';
-import { AdapterError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { executeApiCall, parseJsonObject } from './api-call.ts';
 import { type ConditionOutcome, evaluateCondition } from './conditions.ts';
@@ -13,6 +12,7 @@ import { extractField } from './jsonpath.ts';
 import type { ParamDeps } from './params.ts';
 import { logAction } from './post.ts';
 import type { ExecutionState } from './state.ts';
+import { StepError } from './step-error.ts';
 
 export interface PreconditionResult {
   name: string;
@@ -29,17 +29,6 @@ export interface PreconditionsOutcome {
   allMatched: boolean;
   notMetReason?: string;
   error?: Error;
-}
-
-export class PreconditionError extends AdapterError {
-  readonly step: string;
-  constructor(step: string, message: string, cause?: unknown) {
-    super('PRECONDITION_FAILED', `[preconditions] ${step}: ${message}`, {
-      cause,
-      retryable: cause instanceof AdapterError && cause.retryable,
-    });
-    this.step = step;
-  }
 }
 
 export async function runPreconditions(
@@ -60,7 +49,7 @@ export async function runPreconditions(
       return {
         results,
         allMatched: false,
-        error: err instanceof PreconditionError ? err : new PreconditionError(pre.name, error.message, err),
+        error: err instanceof StepError ? err : new StepError('preconditions', pre.name, error.message, err),
       };
     }
     if (!result.matched) {

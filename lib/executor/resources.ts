@@ -19,6 +19,7 @@ import { type Clock, evaluateCel, render } from './evaluate.ts';
 import { generationOf, latestGeneration, manifestGvk, renderManifest, stampGeneration } from './manifest.ts';
 import { discoverNested } from './nested.ts';
 import type { ExecutionState } from './state.ts';
+import { StepError } from './step-error.ts';
 
 export type TransportProvider = (client: TransportClient) => Promise<Transport>;
 
@@ -48,18 +49,6 @@ export interface ResourceDeps {
   /** How long a recreate waits for the old object to go before answering "in progress". */
   recreateWaitMs: number;
   recreatePollMs?: number;
-}
-
-export class ResourceError extends AdapterError {
-  readonly step: string;
-  constructor(step: string, message: string, cause?: unknown) {
-    super(
-      cause instanceof AdapterError ? cause.code : 'RESOURCE_FAILED',
-      `[resources] ${step}: ${message}${cause instanceof Error ? `: ${cause.message}` : ''}`,
-      { cause, retryable: cause instanceof AdapterError && cause.retryable },
-    );
-    this.step = step;
-  }
 }
 
 interface Target {
@@ -133,7 +122,7 @@ export async function runResources(
         prediscovered.set(resource.name, found);
         if (found) state.resources.set(resource.name, found);
       } catch (err) {
-        return { results, error: new ResourceError(resource.name, 'pre-discovery failed', err) };
+        return { results, error: new StepError('resources', resource.name, 'pre-discovery failed', err) };
       }
     }
   }
@@ -148,7 +137,7 @@ export async function runResources(
     try {
       await runOne(resource, result, state, deps, prediscovered);
     } catch (err) {
-      const error = err instanceof ResourceError ? err : new ResourceError(resource.name, 'failed', err);
+      const error = err instanceof StepError ? err : new StepError('resources', resource.name, 'failed', err);
       result.status = 'failed';
       result.error = error.message;
       result.errorCode = error.code;
@@ -190,7 +179,7 @@ async function runOne(
     const out = evaluateCel(lifecycle.create.when.expression, state.celVariables(), deps.clock);
     if (!out.ok) {
       result.operation = 'create';
-      throw new ResourceError(resource.name, 'failed to evaluate lifecycle.create.when', out.error);
+      throw new StepError('resources', resource.name, 'failed to evaluate lifecycle.create.when', out.error);
     }
     if (!out.matched) {
       result.status = 'skipped';
@@ -206,7 +195,7 @@ async function runOne(
     const out = evaluateCel(lifecycle.delete.when.expression, state.celVariables(), deps.clock);
     if (!out.ok) {
       result.operation = 'delete';
-      throw new ResourceError(resource.name, 'failed to evaluate lifecycle.delete.when', out.error);
+      throw new StepError('resources', resource.name, 'failed to evaluate lifecycle.delete.when', out.error);
     }
     if (out.matched) {
       result.operation = 'delete';
@@ -219,7 +208,7 @@ async function runOne(
   try {
     desired = renderManifest(resource.manifest, state, deps.clock);
   } catch (err) {
-    throw new ResourceError(resource.name, 'failed to render manifest', err);
+    throw new StepError('resources', resource.name, 'failed to render manifest', err);
   }
   if (generationOf(desired) === 0n) stampGeneration(desired, deps.eventGeneration);
   result.kind = desired.kind;
@@ -271,7 +260,8 @@ async function runOne(
   if (!discovered) {
     // As the Go adapter: what was just applied must be discoverable, or the config's discovery
     // does not name it (a selector that misses the rendered labels, say).
-    throw new ResourceError(
+    throw new StepError(
+      'resources',
       resource.name,
       'failed to discover resource after apply: not found by its discovery',
     );
@@ -280,7 +270,8 @@ async function runOne(
   for (const [nestedName, nested] of discoverNested(resource, discovered, state, deps.clock)) {
     if (nestedName === resource.name) continue;
     if (state.resources.has(nestedName)) {
-      throw new ResourceError(
+      throw new StepError(
+        'resources',
         resource.name,
         `nested discovery key collision: "${nestedName}" already exists in context`,
       );
@@ -335,7 +326,7 @@ async function deleteResource(
   try {
     found = await discover(resource, gvk, state, target, deps);
   } catch (err) {
-    throw new ResourceError(resource.name, 'failed to discover resource for deletion', err);
+    throw new StepError('resources', resource.name, 'failed to discover resource for deletion', err);
   }
   if (!found) {
     state.resources.set(resource.name, null);
@@ -348,7 +339,7 @@ async function deleteResource(
   try {
     await target.transport.delete(refOf(found), { ...target.ctx, propagationPolicy });
   } catch (err) {
-    throw new ResourceError(resource.name, 'failed to delete resource', err);
+    throw new StepError('resources', resource.name, 'failed to delete resource', err);
   }
   let after: KubeObject | undefined = found;
   try {
