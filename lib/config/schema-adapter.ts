@@ -63,6 +63,16 @@ const maestro = z
           .optional(),
       })
       .optional(),
+    /**
+     * Opt-in: when Maestro stays unavailable past its retries, apply a work's manifests straight
+     * to the consumer's cluster through the kubeconfig named here (see lib/transport/fallback.ts).
+     */
+    fallback: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        kubeconfigs: z.record(z.string().min(1), z.string().min(1)).default({}),
+      })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.http_server_address?.startsWith('http://') && !m.insecure) {

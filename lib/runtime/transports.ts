@@ -88,7 +88,22 @@ export class TransportPool {
         { transport: 'maestro', endpoint: clients.maestro.grpc_server_address },
         'Maestro transport created',
       );
-      return createMaestroTransport(maestroOptions(clients.maestro), { logger: this.log });
+      const maestro = createMaestroTransport(maestroOptions(clients.maestro), { logger: this.log });
+      const fallback = clients.maestro.fallback;
+      if (!fallback?.enabled) return maestro;
+      const { withDirectFallback } = await import('../transport/fallback.ts');
+      this.log.warn(
+        { transport: 'maestro', fallbackConsumers: Object.keys(fallback.kubeconfigs) },
+        'Maestro fallback to direct apply enabled',
+      );
+      return withDirectFallback(maestro, {
+        kubeconfigs: fallback.kubeconfigs,
+        onFallback: (e) =>
+          this.log.warn(
+            { transport: 'maestro', op: e.op, consumer: e.consumer, work: e.work, code: e.cause.code },
+            'Maestro unavailable: falling back to the consumer kubeconfig',
+          ),
+      });
     }
     const k = clients.kubernetes ?? {};
     const { createKubernetesTransport } = await import('../transport/kubernetes/index.ts');

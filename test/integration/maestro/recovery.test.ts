@@ -159,7 +159,7 @@ describe('Maestro server killed mid-run, then restarted', () => {
       'status stream resubscribed and receiving',
       async () => {
         const s = (await t.health(AbortSignal.timeout(5_000))).statusStream;
-        return s && s.subscribed && s.resubscribes > before && s.lastSeenMsAgo < 10_000 ? s : undefined;
+        return s?.subscribed && s.resubscribes > before && s.lastSeenMsAgo < 10_000 ? s : undefined;
       },
       60_000,
       500,
