@@ -24,8 +24,8 @@ export interface StackBinaries {
   etcd: string;
 }
 
-type Say = (line: string) => void;
-const defaultSay: Say = (line) => process.stderr.write(`[stack] ${line}\n`);
+export type Say = (line: string) => void;
+export const defaultSay: Say = (line) => process.stderr.write(`[stack] ${line}\n`);
 
 export function cacheRoot(): string {
   const explicit = process.env['HYPERFLEET_STACK_CACHE'];
@@ -62,7 +62,7 @@ let goEnvPromise: Promise<NodeJS.ProcessEnv> | undefined;
  * The environment every go command runs with. The checksum database is used when it answers;
  * only when it is unreachable are sums trusted from the proxy alone, and that is said aloud.
  */
-function goEnv(say: Say): Promise<NodeJS.ProcessEnv> {
+export function goEnv(say: Say): Promise<NodeJS.ProcessEnv> {
   goEnvPromise ??= (async () => {
     const inherited = process.env['GOFLAGS'] ?? '';
     const env: NodeJS.ProcessEnv = {
@@ -130,7 +130,7 @@ function readStamp(dir: string): Stamp | undefined {
 }
 
 /** One builder per cache directory at a time, across processes (CI's integration and e2e projects). */
-async function withLock<T>(dir: string, say: Say, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(dir: string, say: Say, fn: () => Promise<T>): Promise<T> {
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, 'build.lock');
   for (;;) {
@@ -155,7 +155,12 @@ async function withLock<T>(dir: string, say: Say, fn: () => Promise<T>): Promise
 }
 
 /** Runs one build step, printing progress every 30 s so a cold build is never silent. */
-async function step(say: Say, label: string, logFile: string, run: () => Promise<void>): Promise<number> {
+export async function step(
+  say: Say,
+  label: string,
+  logFile: string,
+  run: () => Promise<void>,
+): Promise<number> {
   const started = Date.now();
   say(`${label} ... (log: ${logFile})`);
   const ticker = setInterval(() => say(`${label}: ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
