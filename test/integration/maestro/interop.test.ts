@@ -83,10 +83,11 @@ async function configMapData(ns: string, name: string): Promise<Record<string, s
 type ManifestConfigs = NonNullable<ManifestWork['spec']>['manifestConfigs'];
 
 /**
- * The one wire-level difference in the spec: Go's workv1.ResourceIdentifier has no omitempty on
- * `namespace`, so the Go client writes `"namespace": ""` for a cluster-scoped resource where we
- * leave the key out; both mean the same to the agent. Each test asserts the difference, then
- * compares the rest exactly.
+ * Maestro stores manifest configs re-encoded from Go's workv1.ResourceIdentifier, whose
+ * `namespace` has no omitempty: a cluster-scoped identifier we sent without the key comes back
+ * with `"namespace": ""`, to both clients alike (the stored resource bundles of a work written
+ * by ours and one written by the Go client are identical there). The tests assert that, then
+ * compare the rest exactly.
  */
 function withoutEmptyNamespaces(configs: ManifestConfigs): ManifestConfigs {
   return configs?.map((c) => {
@@ -129,9 +130,10 @@ describe('interop with Maestro’s Go work client (same source id)', () => {
     expect(got.metadata.labels).toEqual(work.metadata.labels);
     expect(got.metadata.annotations).toEqual(work.metadata.annotations);
     expect(got.spec?.workload?.manifests).toEqual(work.spec?.workload?.manifests);
-    // We sent no namespace key; the Go struct prints its zero value when it re-encodes.
+    // We sent no namespace key; Maestro stored the Go zero value, and our own read shows it too.
     expect(clusterScopedNamespaces(work.spec?.manifestConfigs)).toEqual([undefined]);
     expect(clusterScopedNamespaces(got.spec?.manifestConfigs)).toEqual(['']);
+    expect(clusterScopedNamespaces((await tsGet(tsName))?.spec?.manifestConfigs)).toEqual(['']);
     expect(withoutEmptyNamespaces(got.spec?.manifestConfigs)).toEqual(work.spec?.manifestConfigs);
     expect(got.spec?.deleteOption).toEqual(work.spec?.deleteOption);
 
@@ -164,13 +166,13 @@ describe('interop with Maestro’s Go work client (same source id)', () => {
       uid: workResourceId(SOURCE, consumer, goName),
       labels: work.metadata.labels,
     });
-    // The Go SDK adds its operation id; everything else is as the Go client wrote it.
+    // The one difference in what the two clients store: the Go SDK adds its operation id.
     expect(got.metadata.annotations).toEqual({
       ...work.metadata.annotations,
       [GO_OP_ID]: expect.any(String),
     });
     expect(got.spec?.workload?.manifests).toEqual(work.spec?.workload?.manifests);
-    // What the Go client put on the wire, stored and returned verbatim: `namespace: ""`.
+    // As for our own works: Maestro's re-encoding, `namespace: ""`.
     expect(clusterScopedNamespaces(got.spec?.manifestConfigs)).toEqual(['']);
     expect(withoutEmptyNamespaces(got.spec?.manifestConfigs)).toEqual(work.spec?.manifestConfigs);
     expect(got.spec?.deleteOption).toEqual(work.spec?.deleteOption);
