@@ -48,6 +48,14 @@ async function call(
 
 type Cond = { type: string; status: string; reason?: string; message?: string };
 
+// Reports sent back to back must carry increasing observed_time: the API keeps the first of two
+// reports with the same generation and time (millisecond precision), as the real one does.
+let lastTime = 0;
+function nextObservedTime(): string {
+  lastTime = Math.max(lastTime + 1, Date.now());
+  return new Date(lastTime).toISOString();
+}
+
 function report(
   adapter: string,
   generation: number,
@@ -59,7 +67,7 @@ function report(
   return {
     adapter,
     observed_generation: generation,
-    observed_time: new Date().toISOString(),
+    observed_time: nextObservedTime(),
     conditions: [
       { type: 'Applied', status: 'True', reason: 'Applied', message: 'applied' },
       {
