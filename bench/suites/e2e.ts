@@ -7,6 +7,8 @@
  * run's source id). A second required adapter that never reports keeps Reconciled False,
  * so every event runs the resources phase, as Sentinel's repeat events do until ready.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createLogger } from '../../lib/observability/logger.ts';
 import { createMetrics } from '../../lib/observability/metrics.ts';
 import { runtimeFromEnv } from '../../lib/runtime/from-env.ts';
@@ -28,10 +30,16 @@ import {
 } from '../../test/e2e/support/measure.ts';
 import { sentinelCloudEvent } from '../../test/e2e/support/sentinel.ts';
 import type { StackInfo } from '../../test/stack/types.ts';
+import { ETCD_VERSION, KUBERNETES_VERSION, MAESTRO_VERSION } from '../../test/stack/versions.ts';
 import { type ApiDouble, startHyperfleetApiDouble } from '../../test/support/hyperfleet-api-double.ts';
 import type { BenchResult, BenchSuite } from '../types.ts';
 
 const EXAMPLE = 'e2e-cl-maestro';
+const FAAS_VERSION = (
+  JSON.parse(
+    readFileSync(new URL('../../node_modules/faas-js-runtime/package.json', import.meta.url), 'utf8'),
+  ) as { version: string }
+).version;
 const REQUIRED = ['cl-maestro', 'never-reports'];
 
 function seedClusters(api: ApiDouble, prefix: string, n: number): string[] {
@@ -240,8 +248,24 @@ async function inProcess(quick: boolean): Promise<BenchResult[]> {
   return out;
 }
 
+/** The peers' versions, as a row of their own so the table says what it was measured against. */
+function stackVersions(stack: StackInfo): BenchResult {
+  let postgres = 'PostgreSQL (unknown version)';
+  const pid = stack.pids['postgres'];
+  try {
+    const bin = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? 'postgres';
+    postgres = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // the version stays unknown; the figures do not depend on reading it
+  }
+  return {
+    name: `measured against: Maestro ${MAESTRO_VERSION}, kube-apiserver ${KUBERNETES_VERSION}, etcd ${ETCD_VERSION}, ${postgres}, faas-js-runtime ${FAAS_VERSION}`,
+  };
+}
+
 const suite: BenchSuite = async ({ quick }) =>
   withStack(async (stack) => [
+    stackVersions(stack),
     await coldStarts(stack, quick ? 1 : 3),
     ...(await realStack(stack, quick)),
     ...(await inProcess(quick)),

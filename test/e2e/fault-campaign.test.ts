@@ -124,6 +124,7 @@ describe('fault campaign', () => {
           await startPeer(stack, 'maestro', launch);
         },
       ],
+      ['PostgreSQL stopped and restarted', () => restartPeer(stack, 'postgres', 'stop').then(() => {})],
       [
         'agent cluster1 SIGSTOP 5 s, then SIGCONT',
         async () => {
@@ -144,7 +145,6 @@ describe('fault campaign', () => {
           await api.setDown(false);
         },
       ],
-      ['PostgreSQL stopped and restarted', () => restartPeer(stack, 'postgres', 'stop').then(() => {})],
     ];
     // The whole schedule at least once, and again until the campaign has its event count.
     do {
@@ -154,6 +154,10 @@ describe('fault campaign', () => {
       }
     } while (sentinel.events.length < MIN_EVENTS);
     phases['faultsDone'] = Date.now() - started;
+    // Maestro's server re-creates its PostgreSQL listener about 10 s after a database restart
+    // and a notification sent in that gap never reaches the agent (see
+    // maestro-listener-gap.test.ts): updates keep flowing past that window before the end.
+    await sleep(12_000);
     updating = false;
     await updates;
 
