@@ -117,3 +117,16 @@ export function pausePeer(info: StackInfo, role: string): { resume: () => void }
   process.kill(pid, 'SIGSTOP');
   return { resume: () => process.kill(pid, 'SIGCONT') };
 }
+
+/**
+ * The pid a role runs as now. A restart (here, by another test file) rewrites stack.json; the
+ * copy a test file got from `inject('stack')` keeps the pid of the process that was replaced.
+ */
+export function currentPid(info: StackInfo, role: string): number | undefined {
+  try {
+    const latest = JSON.parse(readFileSync(join(info.runDir, 'stack.json'), 'utf8')) as StackInfo;
+    return latest.pids[role] ?? info.pids[role];
+  } catch {
+    return info.pids[role];
+  }
+}
