@@ -19,7 +19,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { contextFromTraceparent, inSpan, SpanKind } from '../observability/tracing.ts';
 import type { Transport } from '../transport/types.ts';
-import { type ConfigSource, type ConfigStatus, ConfigStore } from './config-store.ts';
+import { type ConfigSource, ConfigStore } from './config-store.ts';
 import { type CloudEventLike, EventRejectedError, parseEvent, requiredEventFields } from './event.ts';
 import { TransportPool } from './transports.ts';
 
@@ -83,10 +83,6 @@ export class AdapterRuntime {
     this.metrics.eventsRejected.inc({ reason: 'malformed_cloudevent' });
     this.metrics.eventAnswers.inc({ answer: 'rejected' });
     this.log.warn({ reason: 'malformed_cloudevent', err: message }, 'event rejected');
-  }
-
-  get configStatus(): ConfigStatus {
-    return this.configStore.status;
   }
 
   private apiClient(config: LoadedConfig): HyperfleetApiClient {
