@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { StackError } from './errors.ts';
 import { http } from './http.ts';
 import { maestroEnv } from './maestro.ts';
+import { currentPid } from './pids.ts';
 import { isAlive, spawnDaemon, stopProcess, waitFor } from './proc.ts';
 import type { StackInfo } from './types.ts';
 
@@ -30,7 +31,7 @@ function launchOf(pid: number): Launch {
 }
 
 function pidOf(info: StackInfo, role: string): number {
-  const pid = info.pids[role];
+  const pid = currentPid(info, role);
   if (pid === undefined) throw new StackError('STACK_FAULT', `no process with role ${role} in this stack`);
   return pid;
 }
@@ -118,15 +119,3 @@ export function pausePeer(info: StackInfo, role: string): { resume: () => void }
   return { resume: () => process.kill(pid, 'SIGCONT') };
 }
 
-/**
- * The pid a role runs as now. A restart (here, by another test file) rewrites stack.json; the
- * copy a test file got from `inject('stack')` keeps the pid of the process that was replaced.
- */
-export function currentPid(info: StackInfo, role: string): number | undefined {
-  try {
-    const latest = JSON.parse(readFileSync(join(info.runDir, 'stack.json'), 'utf8')) as StackInfo;
-    return latest.pids[role] ?? info.pids[role];
-  } catch {
-    return info.pids[role];
-  }
-}

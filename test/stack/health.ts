@@ -1,6 +1,7 @@
 import { canaryHealthy, getResourceBundle } from './canary.ts';
 import { http } from './http.ts';
 import { controllerManagerHealthy, etcdHealthy, kubeReady } from './kube.ts';
+import { currentPids } from './pids.ts';
 import { isAlive, portInUse } from './proc.ts';
 import type { StackInfo } from './types.ts';
 
@@ -51,9 +52,10 @@ export async function checkStack(info: StackInfo): Promise<ComponentHealth[]> {
   for (const [name, tls] of Object.entries(info.tls ?? {})) {
     checks[`maestro-tls-${name}`] = async () => (await http(tls.healthUrl)).status === 200;
   }
+  const pids = currentPids(info);
   return Promise.all(
     Object.entries(checks).map(async ([role, fn]) => {
-      const pid = info.pids[role];
+      const pid = pids[role];
       const alive = pid !== undefined && isAlive(pid);
       const { ok, detail } = await probe(fn);
       return { role, pid, alive, healthy: alive && ok, detail: alive ? detail : 'process not running' };

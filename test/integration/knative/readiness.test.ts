@@ -8,6 +8,7 @@
  * SIGCONT: unreachable to every client, with its state (database, agent streams) kept.
  */
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { currentPid } from '../../stack/pids.ts';
 import { type FunctionProcess, startFunction } from '../../support/function-process.ts';
 import { type ApiDouble, startHyperfleetApiDouble } from '../../support/hyperfleet-api-double.ts';
 import { compatDir } from '../function/harness.ts';
@@ -43,7 +44,7 @@ async function until(want: (r: Readiness) => boolean, timeoutMs: number): Promis
 }
 
 function maestroPid(): number {
-  const pid = stack.pids['maestro'];
+  const pid = currentPid(stack, 'maestro');
   if (pid === undefined) throw new Error('the stack recorded no maestro pid');
   return pid;
 }

@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { getConfigMap, getResourceBundle, workId } from '../../stack/canary.ts';
 import { checkStack } from '../../stack/health.ts';
 import { http } from '../../stack/http.ts';
+import { currentPids } from '../../stack/pids.ts';
 import { isAlive, waitFor } from '../../stack/proc.ts';
 
 const stack = inject('stack');
@@ -40,7 +41,7 @@ describe('test stack', () => {
     const ports = Object.values(stack.ports ?? {});
     expect(ports.length).toBeGreaterThanOrEqual(12);
     expect(new Set(ports).size).toBe(ports.length);
-    for (const pid of Object.values(stack.pids)) expect(isAlive(pid)).toBe(true);
+    for (const pid of Object.values(currentPids(stack))) expect(isAlive(pid)).toBe(true);
   });
 
   it('serves the admin identity through the kube-apiserver with RBAC on', async () => {
