@@ -8,8 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AdapterRuntime } from '../../../lib/runtime/adapter-runtime.ts';
+import { eventually } from '../../support/eventually.ts';
 import { type ApiDouble, startHyperfleetApiDouble } from '../../support/hyperfleet-api-double.ts';
-import { eventually, kubeGet } from '../maestro/helpers.ts';
+import { kubeGet } from '../../support/kube.ts';
 import { clusterEvent, compatDir, runtimeFor, uniqueId } from './harness.ts';
 
 const stack = inject('stack');

@@ -32,25 +32,4 @@ export function namespace(name: string, labels: Record<string, string> = {}): Ku
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
 }
 
-/** Poll until `check` returns something other than undefined, or fail after `timeoutMs` with `what`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: last });
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { eventually } from '../../support/eventually.ts';

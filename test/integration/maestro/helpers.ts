@@ -1,53 +1,7 @@
-import { readFileSync } from 'node:fs';
-import https from 'node:https';
 import type { ManifestWork } from '../../../lib/transport/maestro/types.ts';
-import type { KubeObject } from '../../../lib/transport/types.ts';
-import type { StackInfo } from '../../stack/types.ts';
 
-/** GET a path on the stack's kube-apiserver as admin; undefined on 404. */
-export function kubeGet(stack: StackInfo, path: string): Promise<KubeObject | undefined> {
-  const ca = readFileSync(stack.kube.caFile);
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      new URL(path, stack.kube.server),
-      { ca, headers: { authorization: `Bearer ${stack.kube.adminToken}`, accept: 'application/json' } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode === 404) resolve(undefined);
-          else if (res.statusCode === 200) resolve(JSON.parse(body) as KubeObject);
-          else reject(new Error(`kube GET ${path}: ${res.statusCode} ${body.slice(0, 200)}`));
-        });
-      },
-    );
-    req.on('error', reject);
-  });
-}
-
-/** Poll `fn` until it returns a value that is not undefined, or fail after `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  everyMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { eventually } from '../../support/eventually.ts';
+export { kubeGet } from '../../support/kube.ts';
 
 export function conditionTrue(
   conditions: { type: string; status: string }[] | undefined,
