@@ -6,10 +6,12 @@
  * the deletionTimestamp on every later event and answers 'deleting' without publishing
  * again (lib/transport/maestro/transport.ts, delete), so the cluster stays
  * Finalized=False / CleanupInProgress until the agent happens to reconnect.
- * `it.fails` turns red the day a fix lands (re-publish a delete that stays unconfirmed).
+ * This test asserts the defect and turns red the day a fix lands (re-publish a delete that
+ * stays unconfirmed): then assert Finalized=True and the hard delete instead.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { restartPeer } from '../stack/faults.ts';
+import { currentPid } from '../stack/pids.ts';
 import { type ApiDouble, startHyperfleetApiDouble } from '../support/hyperfleet-api-double.ts';
 import {
   bundleOf,
@@ -20,7 +22,7 @@ import {
   until,
 } from './support/harness.ts';
 import { SentinelDriver } from './support/sentinel.ts';
-import { describeReport, reconciledAt, reportOf } from './support/status.ts';
+import { reconciledAt, reportOf } from './support/status.ts';
 
 const stack = inject('stack');
 const ADAPTER = 'cl-maestro';
@@ -51,25 +53,26 @@ afterAll(async () => {
 });
 
 describe('a delete published right after a PostgreSQL restart', () => {
-  it.fails('still reaches the agent: Finalized=True and the hard delete within 60 s', async () => {
-    await restartPeer(stack, 'postgres', 'stop');
+  it('KNOWN DEFECT: never reaches the agent; the cluster stays CleanupInProgress (flip this test when fixed)', async () => {
+    const before = currentPid(stack, 'postgres');
+    const after = await restartPeer(stack, 'postgres', 'stop');
+    expect(after).not.toBe(before);
     api.markDeleted('Cluster', clusterId);
-    // The delete is published inside the listener gap: the bundle is marked deleting at once.
+    const name = `${clusterId}-cl-maestro`;
+    // The delete is published inside the listener gap: Maestro stores it at once...
     await until(
       'the bundle marked for deletion',
-      async () =>
-        (await bundleOf(stack, ADAPTER, 'cluster1', `${clusterId}-cl-maestro`)) ? true : undefined,
-      10_000,
+      async () => ((await bundleOf(stack, ADAPTER, 'cluster1', name))?.deleted_at ? true : undefined),
+      15_000,
     );
-    await until(
-      'cluster hard-deleted by the API',
-      () => (api.resource('Cluster', clusterId) === undefined ? true : undefined),
-      60_000,
-    ).catch((err: Error) => {
-      throw new Error(
-        `${err.message}; last report: ${describeReport(reportOf(api, 'Cluster', clusterId, ADAPTER))}`,
-      );
-    });
-    expect(await bundleOf(stack, ADAPTER, 'cluster1', `${clusterId}-cl-maestro`)).toBeUndefined();
+    // ...and 30 s of Sentinel events later the agent has still not been told.
+    await new Promise((r) => setTimeout(r, 30_000));
+    expect(sentinel.eventsFor('Cluster', clusterId).length).toBeGreaterThan(10);
+    expect(api.resource('Cluster', clusterId)?.deleted_time).toBeDefined();
+    const finalized = reportOf(api, 'Cluster', clusterId, ADAPTER)?.conditions.find(
+      (c) => c.type === 'Finalized',
+    );
+    expect(finalized).toMatchObject({ status: 'False', reason: 'CleanupInProgress' });
+    expect(await bundleOf(stack, ADAPTER, 'cluster1', name)).toBeDefined();
   });
 });

@@ -165,6 +165,8 @@ export interface MaestroBundle {
   id: string;
   version: number;
   consumer_name?: string;
+  /** Set once Maestro has stored a delete for the bundle. */
+  deleted_at?: string;
   metadata: { name: string; labels?: Record<string, string> };
 }
 
