@@ -37,6 +37,8 @@ export interface MaestroClientConfig {
   };
   /** Serve `get` from the status stream when its entry is younger than this (default 30s; 0 disables). */
   status_cache_max_age?: Duration;
+  /** Publish a delete again when the work stays soft-deleted, unconfirmed, this long (default 30s). */
+  redelete_after?: Duration;
   /** After apply, wait up to this long for the agent's status of the new version (default 0: off). */
   wait_for_status?: Duration;
   /** Keep a Subscribe stream for status (default true). */
@@ -65,6 +67,7 @@ export interface MaestroOptions {
   };
   rest: { caFile?: string; skipVerify: boolean };
   statusCacheMaxAgeMs: number;
+  redeleteAfterMs: number;
   waitForStatusMs: number;
   subscribeStatus: boolean;
 }
@@ -159,6 +162,7 @@ export function normalizeOptions(c: MaestroClientConfig): MaestroOptions {
     auth,
     rest,
     statusCacheMaxAgeMs: parseDuration(c.status_cache_max_age ?? 30_000, 'status_cache_max_age'),
+    redeleteAfterMs: parseDuration(c.redelete_after ?? 30_000, 'redelete_after'),
     waitForStatusMs: parseDuration(c.wait_for_status ?? 0, 'wait_for_status'),
     subscribeStatus: c.subscribe_status !== false,
   };

@@ -237,8 +237,12 @@ export class MaestroTransportImpl implements MaestroTransport {
     const id = workResourceId(this.o.sourceId, consumer, ref.name);
     const current = await this.read(id, ctx.signal);
     if (!current) return 'gone';
-    // Soft-deleted already: the agent has not confirmed yet. Publishing again changes nothing.
-    if (current.metadata['deletionTimestamp']) return 'deleting';
+    // Soft-deleted already: the agent has not confirmed yet. Usually publishing again changes
+    // nothing; but a delete published while the server could not pass it on (its database
+    // listener is down for seconds after a PostgreSQL restart) is stored and never reaches the
+    // agent, so a delete that stays unconfirmed is published again.
+    const deletedAt = Date.parse(String(current.metadata['deletionTimestamp'] ?? ''));
+    if (!Number.isNaN(deletedAt) && Date.now() - deletedAt < this.o.redeleteAfterMs) return 'deleting';
     const version = Number(current.metadata['generation'] ?? 0);
     try {
       await this.publish('delete', current, consumer, version, ctx.signal);
