@@ -11,8 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { workResourceId } from '../../../lib/transport/maestro/codec.ts';
 import type { StackInfo } from '../../stack/types.ts';
 import { type ConfigMount, createConfigMount } from '../../support/config-mount.ts';
+import { eventually } from '../../support/eventually.ts';
 import { type FunctionProcess, startFunction } from '../../support/function-process.ts';
 import type { ApiDouble } from '../../support/hyperfleet-api-double.ts';
+import { kubeGet as kubeGetObject } from '../../support/kube.ts';
 
 export const COMPAT = fileURLToPath(new URL('../../../../shared/compat/examples/', import.meta.url));
 export const E2E_FIXTURES = fileURLToPath(new URL('../../fixtures/e2e/', import.meta.url));
@@ -139,26 +141,14 @@ export async function startCountingProxy(targetUrl: string): Promise<CountingPro
   };
 }
 
-/** Polls `check` until it returns a value; throws naming `what` after `timeoutMs`. */
-export async function until<T>(
+/** test/support's eventually, also for checks that read in-process state synchronously. */
+export function until<T>(
   what: string,
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 60_000,
   intervalMs = 250,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+  return eventually(what, async () => check(), timeoutMs, intervalMs);
 }
 
 export interface MaestroBundle {
@@ -186,8 +176,7 @@ export async function bundleOf(
 
 /** A GET on the kube-apiserver as admin; undefined on 404. */
 export async function kubeGet(stack: StackInfo, path: string): Promise<Record<string, unknown> | undefined> {
-  const { kubeGet: get } = await import('../../integration/maestro/helpers.ts');
-  return (await get(stack, path)) as Record<string, unknown> | undefined;
+  return (await kubeGetObject(stack, path)) as Record<string, unknown> | undefined;
 }
 
 /** A write on the kube-apiserver as admin (a namespace the cluster adapter would have made). */
