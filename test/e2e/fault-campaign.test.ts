@@ -197,6 +197,11 @@ describe('fault campaign', () => {
     const functionAnswered = Object.values(answers).reduce((a, b) => a + b, 0);
     const driverSawAnswers = sentinel.events.flatMap((e) => e.attempts).filter((a) => a.status !== 0).length;
     const noAnswer = sentinel.events.flatMap((e) => e.attempts).filter((a) => a.status === 0).length;
+    // A 200 without a status PUT is only right for a cluster the API had already hard-deleted.
+    const handledUnreported = sentinel.events.filter(
+      (e) => e.outcome === 'handled' && (e.answer as { statusReported?: boolean })?.statusReported === false,
+    );
+    const unreportedLive = handledUnreported.filter((e) => !deleted.has(e.resourceId));
     const report = {
       startedAt: new Date(started).toISOString(),
       wallSeconds: (Date.now() - started) / 1000,
@@ -215,6 +220,8 @@ describe('fault campaign', () => {
         statusesCorrect: wrong.length === 0 ? counts.handled : undefined,
         attempts: counts.sent + counts.retried,
         attemptsWithoutAnswer: noAnswer,
+        handledWithoutStatusReport: handledUnreported.length,
+        handledWithoutStatusReportLiveCluster: unreportedLive.length,
       },
       functionAnswers: answers,
       functionAnsweredTotal: functionAnswered,
@@ -241,6 +248,10 @@ describe('fault campaign', () => {
     expect(wrong, JSON.stringify(report.clustersWrong.slice(0, 5))).toEqual([]);
     // Nothing answered behind the driver's back, nothing the driver saw that the function did not count.
     expect(functionAnswered).toBe(driverSawAnswers);
+    expect(
+      unreportedLive.map((e) => e.answer),
+      'events answered 200 for a live cluster without a status report',
+    ).toEqual([]);
     // The faults did bite: some deliveries were retried.
     expect(counts.retried).toBeGreaterThan(0);
   });
