@@ -226,7 +226,7 @@ async function runOne(
   if (!existing) {
     result.operation = 'create';
     result.reason = 'resource not found';
-    current = await target.transport.apply(desired, target.ctx);
+    current = await target.transport.apply(desired, { ...target.ctx, existing: null });
   } else if (generationOf(existing) === newGen) {
     result.operation = 'skip';
     result.reason = `generation ${newGen} unchanged`;
@@ -307,7 +307,7 @@ async function recreate(
   const poll = deps.recreatePollMs ?? 200;
   for (;;) {
     const still = await target.transport.get(ref, target.ctx);
-    if (!still) return target.transport.apply(desired, target.ctx);
+    if (!still) return target.transport.apply(desired, { ...target.ctx, existing: null });
     if (Date.now() + poll > deadline || deps.signal.aborted) return existing;
     await new Promise((resolve) => setTimeout(resolve, poll));
   }

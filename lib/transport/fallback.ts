@@ -275,7 +275,10 @@ class DirectFallbackTransport implements MaestroTransport {
     }
   }
 
-  async apply(obj: KubeObject, ctx: TransportContext & { existing?: KubeObject }): Promise<KubeObject> {
+  async apply(
+    obj: KubeObject,
+    ctx: TransportContext & { existing?: KubeObject | null },
+  ): Promise<KubeObject> {
     try {
       const stored = await this.maestro.apply(obj, ctx);
       if (ctx.targetCluster) this.remember(ctx.targetCluster, { ...obj, ...stored });

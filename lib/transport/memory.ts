@@ -138,7 +138,10 @@ export class MemoryTransport implements Transport {
     return items;
   }
 
-  async apply(obj: KubeObject, ctx: TransportContext & { existing?: KubeObject }): Promise<KubeObject> {
+  async apply(
+    obj: KubeObject,
+    ctx: TransportContext & { existing?: KubeObject | null },
+  ): Promise<KubeObject> {
     ctx.signal.throwIfAborted();
     const k = this.key(obj, ctx.targetCluster);
     const existed = this.objects.has(k);

@@ -57,11 +57,12 @@ export interface Transport {
   list(query: ListQuery, ctx: TransportContext): Promise<KubeObject[]>;
   /**
    * Make the object exist with the given content: create when absent, update otherwise
-   * (server-side apply for Direct, a new ManifestWork version for Maestro). `existing` is the
-   * object the executor already discovered, when it has one, so a transport can skip a read.
+   * (server-side apply for Direct, a new ManifestWork version for Maestro). `existing` is what
+   * the executor already knows, so a transport can skip a read: the object it discovered, or
+   * `null` when it just found none.
    * Returns the object as stored.
    */
-  apply(obj: KubeObject, ctx: TransportContext & { existing?: KubeObject }): Promise<KubeObject>;
+  apply(obj: KubeObject, ctx: TransportContext & { existing?: KubeObject | null }): Promise<KubeObject>;
   delete(
     ref: ObjectRef,
     ctx: TransportContext & { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' },

@@ -109,7 +109,10 @@ export class KubernetesTransport implements Transport {
     return items;
   }
 
-  async apply(obj: KubeObject, ctx: TransportContext & { existing?: KubeObject }): Promise<KubeObject> {
+  async apply(
+    obj: KubeObject,
+    ctx: TransportContext & { existing?: KubeObject | null },
+  ): Promise<KubeObject> {
     const name = obj.metadata.name;
     const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: name ?? '' };
     if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;

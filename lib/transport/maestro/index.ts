@@ -49,7 +49,7 @@ export function createMaestroTransport(
     client: 'maestro',
     get: async (ref: ObjectRef, ctx: TransportContext) => (await load()).get(ref, ctx),
     list: async (query: ListQuery, ctx: TransportContext) => (await load()).list(query, ctx),
-    apply: async (obj: KubeObject, ctx: TransportContext & { existing?: KubeObject }) =>
+    apply: async (obj: KubeObject, ctx: TransportContext & { existing?: KubeObject | null }) =>
       (await load()).apply(obj, ctx),
     delete: async (ref: ObjectRef, ctx: TransportContext): Promise<DeleteOutcome> =>
       (await load()).delete(ref, ctx),

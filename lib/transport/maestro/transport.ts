@@ -171,13 +171,19 @@ export class MaestroTransportImpl implements MaestroTransport {
     );
   }
 
-  async apply(obj: KubeObject, ctx: TransportContext & { existing?: KubeObject }): Promise<KubeObject> {
+  async apply(
+    obj: KubeObject,
+    ctx: TransportContext & { existing?: KubeObject | null },
+  ): Promise<KubeObject> {
     const work = obj as ManifestWork;
     const name = work.metadata?.name ?? '';
     const consumer = this.consumer(ctx, name);
     validateWork(work, consumer);
     const id = workResourceId(this.o.sourceId, consumer, name);
-    let existing = (ctx.existing as ManifestWork | undefined) ?? (await this.read(id, ctx.signal));
+    let existing =
+      ctx.existing === null
+        ? undefined
+        : ((ctx.existing as ManifestWork | undefined) ?? (await this.read(id, ctx.signal)));
     for (let attempt = 0; ; attempt++) {
       try {
         if (!existing) {
