@@ -118,4 +118,3 @@ export function pausePeer(info: StackInfo, role: string): { resume: () => void }
   process.kill(pid, 'SIGSTOP');
   return { resume: () => process.kill(pid, 'SIGCONT') };
 }
-

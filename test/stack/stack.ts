@@ -44,7 +44,7 @@ const STOP_ORDER = ['agent-', 'maestro', 'kube-controller-manager', 'kube-apiser
 
 function stopRank(role: string): number {
   const i = STOP_ORDER.findIndex((p) => (p.endsWith('-') ? role.startsWith(p) : role === p));
-  return i === -1 ? -1 : i;
+  return i;
 }
 
 /**
