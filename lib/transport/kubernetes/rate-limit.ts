@@ -3,6 +3,8 @@
  * requests at once, then `qps` a second. A caller reserves a token immediately (so waiters
  * are served in arrival order) and sleeps until it is due; an aborted wait returns its token.
  */
+import { abortableSleep } from '../../sleep.ts';
+
 export class TokenBucket {
   readonly #qps: number;
   readonly #burst: number;
@@ -38,7 +40,7 @@ export class TokenBucket {
     if (this.#tokens >= 0) return;
     const waitMs = (-this.#tokens / this.#qps) * 1000;
     try {
-      await sleep(waitMs, signal);
+      await abortableSleep(waitMs, signal);
     } catch (err) {
       this.#tokens = this.#refill() + 1;
       throw err;
@@ -52,18 +54,4 @@ export class TokenBucket {
     this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#qps);
     return this.#tokens;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
