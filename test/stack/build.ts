@@ -183,24 +183,35 @@ export async function step(
   return seconds;
 }
 
-async function buildMaestro(say: Say): Promise<void> {
-  const dir = maestroDir();
+/**
+ * A throwaway Go module in `dir/mod` that requires Maestro (at the pinned version) and imports
+ * `pkg`, so `go build pkg` builds it with the versions Maestro itself resolves.
+ */
+export function writeMaestroModule(
+  dir: string,
+  name: string,
+  pkg: string,
+): { mod: string; requires: Record<string, string> } {
   const mod = join(dir, 'mod');
   mkdirSync(mod, { recursive: true });
   mkdirSync(join(dir, 'bin'), { recursive: true });
   const requires = { [MAESTRO_MODULE]: MAESTRO_VERSION, ...MAESTRO_EXTRA_REQUIRES };
+  const lines = Object.entries(requires)
+    .map(([m, v]) => `\t${m} ${v}\n`)
+    .join('');
   writeFileSync(
     join(mod, 'go.mod'),
-    `module hyperfleet.local/maestro-build\n\ngo 1.25.0\n\nrequire (\n${Object.entries(requires)
-      .map(([m, v]) => `\t${m} ${v}\n`)
-      .join('')})\n`,
+    `module hyperfleet.local/${name}\n\ngo 1.25.0\n\nrequire (\n${lines})\n`,
   );
+  writeFileSync(join(mod, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${pkg}"\n`);
+  return { mod, requires };
+}
+
+async function buildMaestro(say: Say): Promise<void> {
+  const dir = maestroDir();
   // `go install module@version` needs the proxy's version list (for deprecation notices),
   // which the proxy here refuses; a module requiring Maestro builds the same binary.
-  writeFileSync(
-    join(mod, 'tools.go'),
-    `//go:build tools\n\npackage tools\n\nimport _ "${MAESTRO_MODULE}/cmd/maestro"\n`,
-  );
+  const { mod, requires } = writeMaestroModule(dir, 'maestro-build', `${MAESTRO_MODULE}/cmd/maestro`);
   const env = await goEnv(say);
   const log = join(dir, 'build.log');
   const seconds: Record<string, number> = {};

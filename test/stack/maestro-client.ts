@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot, defaultSay, goEnv, type Say, step, withLock } from './build.ts';
+import { cacheRoot, defaultSay, goEnv, type Say, step, withLock, writeMaestroModule } from './build.ts';
 import { StackError } from './errors.ts';
 import { runCapture, runToLog } from './proc.ts';
 import type { StackInfo } from './types.ts';
-import { MAESTRO_EXTRA_REQUIRES, MAESTRO_VERSION } from './versions.ts';
+import { MAESTRO_VERSION } from './versions.ts';
 
 /**
  * Maestro's own Go work client, the reference our TypeScript source client must interoperate
@@ -27,18 +27,8 @@ export function maestroClientPath(): string {
 
 async function buildClient(say: Say): Promise<void> {
   const dir = clientDir();
-  const mod = join(dir, 'mod');
-  mkdirSync(mod, { recursive: true });
-  mkdirSync(join(dir, 'bin'), { recursive: true });
   // The same requirements as the server's build, so both resolve the same sdk-go.
-  const requires = { [MAESTRO_MODULE]: MAESTRO_VERSION, ...MAESTRO_EXTRA_REQUIRES };
-  writeFileSync(
-    join(mod, 'go.mod'),
-    `module hyperfleet.local/maestro-client-build\n\ngo 1.25.0\n\nrequire (\n${Object.entries(requires)
-      .map(([m, v]) => `\t${m} ${v}\n`)
-      .join('')})\n`,
-  );
-  writeFileSync(join(mod, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${CLIENT_PACKAGE}"\n`);
+  const { mod, requires } = writeMaestroModule(dir, 'maestro-client-build', CLIENT_PACKAGE);
   const env = await goEnv(say);
   const log = join(dir, 'build.log');
   const seconds = await step(say, `building maestro's Go work client ${MAESTRO_VERSION}`, log, async () => {
