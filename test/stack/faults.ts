@@ -1,10 +1,10 @@
-import { readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { StackError } from './errors.ts';
 import { http } from './http.ts';
 import { maestroEnv } from './maestro.ts';
-import { currentPid } from './pids.ts';
+import { currentPid, saveStackChange } from './pids.ts';
 import { isAlive, spawnDaemon, stopProcess, waitFor } from './proc.ts';
 import type { StackInfo } from './types.ts';
 
@@ -37,8 +37,9 @@ function pidOf(info: StackInfo, role: string): number {
 }
 
 function record(info: StackInfo, role: string, pid: number): void {
-  info.pids[role] = pid;
-  writeFileSync(join(info.runDir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`);
+  saveStackChange(info, (s) => {
+    s.pids[role] = pid;
+  });
 }
 
 function relaunch(info: StackInfo, role: string, l: Launch): number {

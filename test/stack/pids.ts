@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackInfo } from './types.ts';
 
@@ -18,4 +18,22 @@ export function currentPids(info: StackInfo): Record<string, number> {
 
 export function currentPid(info: StackInfo, role: string): number | undefined {
   return currentPids(info)[role];
+}
+
+/**
+ * Apply a change to this test file's copy of the stack and to stack.json, on top of what the
+ * file holds now: writing a whole stale copy back would undo what other test files recorded
+ * (a restarted peer's new pid).
+ */
+export function saveStackChange(info: StackInfo, change: (stack: StackInfo) => void): void {
+  change(info);
+  const file = join(info.runDir, 'stack.json');
+  let latest: StackInfo;
+  try {
+    latest = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+    change(latest);
+  } catch {
+    latest = info;
+  }
+  writeFileSync(file, `${JSON.stringify(latest, null, 2)}\n`);
 }

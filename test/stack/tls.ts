@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { binaryPaths } from './build.ts';
 import { createCa, createLeaf } from './certs.ts';
 import { StackError } from './errors.ts';
 import { http } from './http.ts';
 import { startServer, writeDbFiles } from './maestro.ts';
+import { saveStackChange } from './pids.ts';
 import { freePort, stopProcess } from './proc.ts';
 import type { MaestroTlsIdentity, MaestroTlsInfo, StackInfo } from './types.ts';
 
@@ -156,7 +157,6 @@ export async function startMaestroTls(info: StackInfo, options: TlsOptions): Pro
       info.pids[role] = pid;
     },
   });
-  info.logs[role] = logFile;
   const tls: MaestroTlsInfo = {
     authn: options.authn,
     httpUrl: server.httpUrl,
@@ -169,8 +169,11 @@ export async function startMaestroTls(info: StackInfo, options: TlsOptions): Pro
     pid: server.pid,
     logFile,
   };
-  info.tls = { ...(info.tls ?? {}), [name]: tls };
-  writeFileSync(join(info.runDir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`);
+  saveStackChange(info, (s) => {
+    s.pids[role] = server.pid;
+    s.logs[role] = logFile;
+    s.tls = { ...(s.tls ?? {}), [name]: tls };
+  });
   return tls;
 }
 
@@ -179,7 +182,8 @@ export async function stopMaestroTls(info: StackInfo, name: string): Promise<voi
   const role = `maestro-tls-${name}`;
   const pid = info.pids[role];
   if (pid !== undefined) await stopProcess(pid, { graceMs: 10_000 });
-  delete info.pids[role];
-  if (info.tls) delete info.tls[name];
-  writeFileSync(join(info.runDir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`);
+  saveStackChange(info, (s) => {
+    delete s.pids[role];
+    if (s.tls) delete s.tls[name];
+  });
 }
