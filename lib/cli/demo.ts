@@ -3,11 +3,12 @@
  * resource) dry-run on a sample event, with canned API answers and a ManifestWork status as
  * a Maestro agent would report it. No cluster, no API, no network.
  */
-import { fileURLToPath } from 'node:url';
+
 import { parseArgs } from 'node:util';
+import { packagePath } from '../package-root.ts';
 import { type Io, runDryRun } from './dry-run.ts';
 
-const DEMO = fileURLToPath(new URL('../../examples/demo/', import.meta.url));
+const DEMO = `${packagePath('examples', 'demo')}/`;
 
 export async function main(argv: string[], io: Io = process): Promise<number> {
   const { values } = parseArgs({

@@ -9,7 +9,6 @@
  *        not retried, straight to the dead-letter sink, where it is seen;
  * - 400: never processable (not a CloudEvent, data missing); counted and logged.
  */
-import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../executor/executor.ts';
 import { type ExecutionResult, execute } from '../executor/executor.ts';
 import type { TransportProvider } from '../executor/resources.ts';
@@ -18,14 +17,11 @@ import { instrumentTransport } from '../observability/instrument.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { contextFromTraceparent, inSpan, SpanKind } from '../observability/tracing.ts';
+import { packageVersion } from '../package-root.ts';
 import type { Transport } from '../transport/types.ts';
 import { type ConfigSource, ConfigStore } from './config-store.ts';
 import { type CloudEventLike, EventRejectedError, parseEvent, requiredEventFields } from './event.ts';
 import { TransportPool } from './transports.ts';
-
-const PACKAGE_VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 export interface Answer {
   statusCode: number;
@@ -67,7 +63,7 @@ export class AdapterRuntime {
     options.metrics.buildInfo.set(
       {
         component: 'hyperfleet-adapter-knative',
-        version: PACKAGE_VERSION,
+        version: packageVersion(),
         commit: options.env['GIT_COMMIT'] ?? 'unknown',
       },
       1,

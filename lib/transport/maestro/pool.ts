@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { packagePath } from '../../package-root.ts';
 import { classifyPublishError, MaestroUnavailableError } from './errors.ts';
 import { readToken, WatchedFiles } from './files.ts';
 import type { MaestroOptions } from './options.ts';
 import type { CloudEventMessage } from './types.ts';
 
-const PROTO = fileURLToPath(new URL('../../../protos/io/cloudevents/v1/cloudevent.proto', import.meta.url));
+const PROTO = packagePath('protos', 'io', 'cloudevents', 'v1', 'cloudevent.proto');
 
 export interface SubscriptionRequest {
   source: string;
