@@ -1,4 +1,6 @@
 import type { Environment } from '@marcbachmann/cel-js';
+import { summarizeWorkStatus } from '../transport/maestro/manifests.ts';
+import type { KubeObject } from '../transport/types.ts';
 import { goJson, rfc3339 } from './go-json.ts';
 
 /**
@@ -151,6 +153,11 @@ export function registerAdapterFunctions(env: Environment): void {
     },
   );
   env.registerFunction('statusFeedbackValue(dyn, string): string', statusFeedbackValue);
+  // Ours (not in the Go adapter): a ManifestWork's status summarised, degraded manifests first,
+  // so a payload can say which manifests failed and why without CEL over resourceStatus.
+  env.registerFunction('workStatus(dyn): dyn', (work: unknown) =>
+    JSON.parse(JSON.stringify(summarizeWorkStatus(isRecord(work) ? (work as KubeObject) : undefined))),
+  );
   env.registerFunction('triState(bool, bool): string', (isTrue: boolean, isFalse: boolean) => {
     if (isTrue) return 'True';
     return isFalse ? 'False' : 'Unknown';
