@@ -133,7 +133,8 @@ export function classifyHttpError(
   cause?: unknown,
 ): MaestroError {
   const options = { cause };
-  const reason = describeRestError(body);
+  // No answer at all: say why the connection failed (DNS, refused, TLS), not "no response body".
+  const reason = status === undefined && cause !== undefined ? describeCause(cause) : describeRestError(body);
   if (status === undefined || status >= 500 || status === 408 || status === 429) {
     return new MaestroUnavailableError(
       `Maestro REST ${what} failed${status ? ` (${status})` : ''}: ${reason}`,
@@ -148,6 +149,14 @@ export function classifyHttpError(
     `Maestro REST ${what} failed (${status}): ${reason}`,
     options,
   );
+}
+
+function describeCause(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
+  const code = (cause as { code?: unknown }).code ?? inner?.code;
+  if (typeof code === 'string' && !message.includes(code)) return `${message} (${code})`;
+  return inner?.message && !message.includes(inner.message) ? `${message}: ${inner.message}` : message;
 }
 
 function describeRestError(body: string): string {
