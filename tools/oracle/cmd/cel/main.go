@@ -10,7 +10,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"flag"
@@ -28,6 +27,7 @@ import (
 	"github.com/google/cel-go/ext"
 
 	"hyperfleet-oracle/internal/celfuncs"
+	"hyperfleet-oracle/internal/vectors"
 )
 
 type vector struct {
@@ -45,33 +45,18 @@ func main() {
 	out := flag.String("out", "test/conformance/cel/expected.json", "expected results file")
 	flag.Parse()
 
-	raw, err := os.ReadFile(*in)
+	vecs, err := vectors.Read[vector](*in)
 	if err != nil {
 		fail(err)
 	}
-	var vectors []vector
-	if err := json.Unmarshal(raw, &vectors); err != nil {
-		fail(err)
-	}
-	results := make([]json.RawMessage, 0, len(vectors))
-	for _, v := range vectors {
+	results := make([]json.RawMessage, 0, len(vecs))
+	for _, v := range vecs {
 		results = append(results, run(v))
 	}
-	var buf bytes.Buffer
-	buf.WriteString("[\n")
-	for i, r := range results {
-		buf.WriteString("  ")
-		buf.Write(r)
-		if i < len(results)-1 {
-			buf.WriteString(",")
-		}
-		buf.WriteString("\n")
-	}
-	buf.WriteString("]\n")
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+	if err := vectors.Write(*out, results); err != nil {
 		fail(err)
 	}
-	fmt.Fprintf(os.Stderr, "cel oracle: %d vectors -> %s\n", len(vectors), *out)
+	fmt.Fprintf(os.Stderr, "cel oracle: %d vectors -> %s\n", len(vecs), *out)
 }
 
 func fail(err error) {
@@ -86,7 +71,7 @@ func run(v vector) json.RawMessage {
 	}
 	vars := map[string]interface{}{}
 	if len(v.Vars) > 0 {
-		decoded, err := decodeVars(v.Vars)
+		decoded, err := vectors.Decode(v.Vars, false)
 		if err != nil {
 			fail(fmt.Errorf("vector %s: %w", v.ID, err))
 		}
@@ -155,57 +140,6 @@ func inferType(v interface{}) *cel.Type {
 		return cel.MapType(cel.StringType, cel.DynType)
 	default:
 		return cel.DynType
-	}
-}
-
-func decodeVars(raw json.RawMessage) (interface{}, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v interface{}
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	return convert(v)
-}
-
-func convert(v interface{}) (interface{}, error) {
-	switch x := v.(type) {
-	case json.Number:
-		return strconv.ParseFloat(string(x), 64)
-	case []interface{}:
-		for i, e := range x {
-			c, err := convert(e)
-			if err != nil {
-				return nil, err
-			}
-			x[i] = c
-		}
-		return x, nil
-	case map[string]interface{}:
-		if len(x) == 1 {
-			if s, ok := x["$int"].(string); ok {
-				return strconv.ParseInt(s, 10, 64)
-			}
-			if s, ok := x["$uint"].(string); ok {
-				return strconv.ParseUint(s, 10, 64)
-			}
-			if s, ok := x["$float"].(string); ok {
-				return strconv.ParseFloat(s, 64)
-			}
-			if s, ok := x["$time"].(string); ok {
-				return time.Parse(time.RFC3339Nano, s)
-			}
-		}
-		for k, e := range x {
-			c, err := convert(e)
-			if err != nil {
-				return nil, err
-			}
-			x[k] = c
-		}
-		return x, nil
-	default:
-		return v, nil
 	}
 }
 

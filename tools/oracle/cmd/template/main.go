@@ -12,14 +12,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
 	"os"
-	"strconv"
 	"strings"
 	"text/template"
 	"time"
 
 	"hyperfleet-oracle/internal/tmplfuncs"
+	"hyperfleet-oracle/internal/vectors"
 )
 
 type vector struct {
@@ -44,33 +43,22 @@ func main() {
 	out := flag.String("out", "test/conformance/template/expected.json", "expected results file")
 	flag.Parse()
 
-	raw, err := os.ReadFile(*in)
+	vecs, err := vectors.Read[vector](*in)
 	if err != nil {
 		fail(err)
 	}
-	var vectors []vector
-	if err := json.Unmarshal(raw, &vectors); err != nil {
-		fail(err)
-	}
-	var buf bytes.Buffer
-	buf.WriteString("[\n")
-	for i, v := range vectors {
+	results := make([]json.RawMessage, 0, len(vecs))
+	for _, v := range vecs {
 		line, err := marshal(run(v))
 		if err != nil {
 			fail(fmt.Errorf("%s: %w", v.ID, err))
 		}
-		buf.WriteString("  ")
-		buf.Write(line)
-		if i < len(vectors)-1 {
-			buf.WriteString(",")
-		}
-		buf.WriteString("\n")
+		results = append(results, line)
 	}
-	buf.WriteString("]\n")
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+	if err := vectors.Write(*out, results); err != nil {
 		fail(err)
 	}
-	fmt.Fprintf(os.Stderr, "template oracle: %d vectors -> %s\n", len(vectors), *out)
+	fmt.Fprintf(os.Stderr, "template oracle: %d vectors -> %s\n", len(vecs), *out)
 }
 
 func marshal(r result) ([]byte, error) {
@@ -93,7 +81,7 @@ func run(v vector) result {
 		fail(fmt.Errorf("%s: now: %w", v.ID, err))
 	}
 	now = now.UTC()
-	data, err := decode(v.Data)
+	data, err := vectors.Decode(v.Data, true)
 	if err != nil {
 		fail(fmt.Errorf("%s: data: %w", v.ID, err))
 	}
@@ -110,64 +98,6 @@ func run(v vector) result {
 	}
 	s := sb.String()
 	return result{ID: v.ID, Output: &s}
-}
-
-func decode(raw json.RawMessage) (interface{}, error) {
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	var v interface{}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, err
-	}
-	return convert(v)
-}
-
-// convert applies the typed-value convention to decoded JSON.
-func convert(v interface{}) (interface{}, error) {
-	switch x := v.(type) {
-	case map[string]interface{}:
-		if len(x) == 1 {
-			for k, inner := range x {
-				s, isString := inner.(string)
-				switch {
-				case k == "$int" && isString:
-					return strconv.ParseInt(s, 10, 64)
-				case k == "$time" && isString:
-					t, err := time.Parse(time.RFC3339Nano, s)
-					return t.UTC(), err
-				case k == "$float" && isString:
-					switch s {
-					case "+Inf":
-						return math.Inf(1), nil
-					case "-Inf":
-						return math.Inf(-1), nil
-					case "NaN":
-						return math.NaN(), nil
-					}
-					return strconv.ParseFloat(s, 64)
-				}
-			}
-		}
-		for k, e := range x {
-			c, err := convert(e)
-			if err != nil {
-				return nil, err
-			}
-			x[k] = c
-		}
-		return x, nil
-	case []interface{}:
-		for i, e := range x {
-			c, err := convert(e)
-			if err != nil {
-				return nil, err
-			}
-			x[i] = c
-		}
-		return x, nil
-	}
-	return v, nil
 }
 
 func fail(err error) {
