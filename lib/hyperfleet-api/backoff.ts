@@ -52,4 +52,4 @@ export function parseRetryAfter(
   return Math.max(0, at - now);
 }
 
-export { abortableSleep } from '../sleep.ts';
+export { abortableSleep } from '../abort.ts';

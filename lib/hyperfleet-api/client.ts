@@ -1,3 +1,4 @@
+import { deadlineSignal } from '../abort.ts';
 import { abortableSleep, backoffDelay, parseRetryAfter, type RetryBackoff } from './backoff.ts';
 import {
   codeForStatus,
@@ -238,8 +239,8 @@ export class HyperfleetApiClient {
     timeoutMs: number,
     deadline: AbortSignal,
   ): Promise<AttemptOutcome> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([deadline, timeout]);
+    const attempt = deadlineSignal(timeoutMs, deadline);
+    const signal = attempt.signal;
     try {
       const res = await this.#fetch(url, {
         method,
@@ -277,10 +278,12 @@ export class HyperfleetApiClient {
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       };
     } catch (err) {
-      if (!deadline.aborted && timeout.aborted) {
+      if (!deadline.aborted && signal.aborted) {
         return { error: new Error(`attempt timed out after ${timeoutMs}ms`, { cause: err }) };
       }
       return { error: err };
+    } finally {
+      attempt.dispose();
     }
   }
 

@@ -9,6 +9,8 @@
  *        not retried, straight to the dead-letter sink, where it is seen;
  * - 400: never processable (not a CloudEvent, data missing); counted and logged.
  */
+
+import { deadlineSignal } from '../abort.ts';
 import type { LoadedConfig } from '../executor/executor.ts';
 import { type ExecutionResult, execute } from '../executor/executor.ts';
 import type { TransportProvider } from '../executor/resources.ts';
@@ -229,7 +231,7 @@ export class AdapterRuntime {
       adapter: config.adapter.adapter.name,
     });
     log.info({ type: event.type, source: event.source }, 'Event received');
-    const signal = AbortSignal.timeout(this.options.eventTimeoutMs);
+    const { signal, dispose } = deadlineSignal(this.options.eventTimeoutMs);
     const result = await inSpan(
       'hyperfleet.event',
       {
@@ -255,7 +257,7 @@ export class AdapterRuntime {
         return r;
       },
       { parent: contextFromTraceparent(event.traceparent), kind: SpanKind.SERVER },
-    );
+    ).finally(dispose);
     return this.answer(result, event.id, signal, log);
   }
 

@@ -3,7 +3,7 @@
  * requests at once, then `qps` a second. A caller reserves a token immediately (so waiters
  * are served in arrival order) and sleeps until it is due; an aborted wait returns its token.
  */
-import { abortableSleep } from '../../sleep.ts';
+import { abortableSleep } from '../../abort.ts';
 
 export class TokenBucket {
   readonly #qps: number;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { deadlineSignal } from '../../abort.ts';
 import type { KubeObject } from '../types.ts';
 import { specFromBundle } from './codec.ts';
 import { classifyHttpError, MaestroError } from './errors.ts';
@@ -143,7 +144,7 @@ export class MaestroRest {
     const token = this.base.protocol === 'https:' ? this.options.token?.() : undefined;
     if (token) headers['authorization'] = `Bearer ${token}`;
     const mod = url.protocol === 'https:' ? https : http;
-    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]);
+    const { signal: deadline, dispose } = deadlineSignal(this.options.timeoutMs, signal);
     return new Promise<HttpResult>((resolve, reject) => {
       if (deadline.aborted) {
         reject(classifyHttpError(undefined, '', what, deadline.reason));
@@ -166,7 +167,7 @@ export class MaestroRest {
         reject(classifyHttpError(undefined, String((reason as Error)?.message ?? reason), what, reason));
       });
       req.end();
-    });
+    }).finally(dispose);
   }
 
   private parse<T>(res: HttpResult, what: string): T {
