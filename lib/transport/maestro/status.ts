@@ -14,7 +14,9 @@ export interface CachedStatus {
 // Each entry holds a whole work (spec + status): bound the memory a busy source can pin.
 const MAX_ENTRIES = 2_000;
 const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
+// One stream per process: after a Maestro outage it should be back within seconds of the
+// server, not up to half a minute later (statuses arriving meanwhile are read over REST).
+const BACKOFF_MAX_MS = 8_000;
 
 interface Waiter {
   version: number;
