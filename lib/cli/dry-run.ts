@@ -4,13 +4,13 @@
  * cluster is an in-memory transport seeded from a discovery-overrides file. Prints a trace
  * of every phase (text or JSON) and exits 1 when the execution failed, 2 on bad input.
  */
-import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfigPair, parseMounts } from '../config/index.ts';
 import {
   type ApiResponsesFile,
   cannedFetch,
   DryRunInputError,
   loadApiResponses,
+  readJson,
 } from '../dryrun/api-responses.ts';
 import { type ExecutionResult, execute } from '../executor/executor.ts';
 import { HyperfleetApiClient } from '../hyperfleet-api/index.ts';
@@ -41,20 +41,6 @@ export interface Io {
 }
 
 const DRY_RUN_BASE_URL = 'http://hyperfleet-api.dry-run';
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new DryRunInputError(`cannot read ${what} ${path}: ${(err as Error).message}`, err);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new DryRunInputError(`${what} ${path} is not JSON: ${(err as Error).message}`, err);
-  }
-}
 
 async function loadDiscovery(path: string): Promise<Record<string, KubeObject>> {
   const json = await readJson(path, 'discovery overrides file');

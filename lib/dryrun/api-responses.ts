@@ -45,19 +45,23 @@ export class DryRunInputError extends AdapterError {
   }
 }
 
+/** A dry-run input file as JSON; an unreadable or malformed one is a DryRunInputError naming it. */
+export async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new DryRunInputError(`cannot read ${what} ${path}: ${(err as Error).message}`, err);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new DryRunInputError(`${what} ${path} is not JSON: ${(err as Error).message}`, err);
+  }
+}
+
 export async function loadApiResponses(path: string): Promise<ApiResponsesFile> {
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new DryRunInputError(`cannot read API responses file ${path}: ${(err as Error).message}`, err);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new DryRunInputError(`API responses file ${path} is not JSON: ${(err as Error).message}`, err);
-  }
+  const json = await readJson(path, 'API responses file');
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
     const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
