@@ -218,25 +218,44 @@ export class AdapterRuntime {
       this.metrics.eventsRejected.inc({ reason: err.reason });
       this.metrics.eventAnswers.inc({ answer: 'rejected' });
       this.log.warn(
-        { event_id: (ce?.id as string | undefined) ?? '', reason: err.reason, err: err.message },
+        {
+          event_id: err.eventId ?? (err.envelopeIds.length > 0 ? '' : ((ce?.id as string | undefined) ?? '')),
+          ...(err.envelopeIds.length > 0 ? { envelope_ids: err.envelopeIds } : {}),
+          reason: err.reason,
+          err: err.message,
+        },
         'event rejected',
       );
       return { statusCode: 400, body: { outcome: 'rejected', reason: err.reason, error: err.message } };
     }
     const resourceKind = typeof event.data['kind'] === 'string' ? event.data['kind'] : 'resource';
+    // A wrapped event is logged and traced by its own id; the envelope's is kept beside it to
+    // find the delivery in the source's logs.
+    const envelope = event.envelopes?.[0];
     const log = this.log.child({
       event_id: event.id,
+      ...(envelope ? { envelope_id: envelope.id } : {}),
       resource_id: event.data['id'],
       resource_kind: resourceKind,
       adapter: config.adapter.adapter.name,
     });
-    log.info({ type: event.type, source: event.source }, 'Event received');
+    log.info(
+      {
+        type: event.type,
+        source: event.source,
+        ...(envelope ? { envelope_type: envelope.type, envelope_source: envelope.source } : {}),
+      },
+      'Event received',
+    );
     const { signal, dispose } = deadlineSignal(this.options.eventTimeoutMs);
     const result = await inSpan(
       'hyperfleet.event',
       {
         'cloudevents.event_id': event.id,
         'cloudevents.event_type': event.type,
+        ...(envelope
+          ? { 'cloudevents.envelope.event_id': envelope.id, 'cloudevents.envelope.event_type': envelope.type }
+          : {}),
         'hyperfleet.resource_id': String(event.data['id'] ?? ''),
         'hyperfleet.resource_kind': resourceKind,
         'hyperfleet.adapter': config.adapter.adapter.name,
