@@ -35,3 +35,15 @@ export const OCM_API_VERSION = 'v1.2.0';
 /** Path of the CRD inside the open-cluster-management.io/api module. */
 export const APPLIED_MANIFEST_WORK_CRD =
   'work/v1/0000_01_work.open-cluster-management.io_appliedmanifestworks.crd.yaml';
+
+/**
+ * HyperFleet peers built from the source snapshots in `../shared/peers/` (the module proxy does
+ * not serve the openshift-hyperfleet modules). Each is the commit or tag that folder's README
+ * lists; a build refuses a snapshot whose README names another one.
+ */
+export const HYPERFLEET_API_COMMIT = '031482f0ab4196d3b92398a82ef14710782a281b';
+export const HYPERFLEET_SENTINEL_COMMIT = '70596f4854648a2d7b08d78185c6f0a674149972';
+/** The API spec module both pin (go.mod `hyperfleet-api-spec v1.0.25`). */
+export const HYPERFLEET_API_SPEC_VERSION = 'v1.0.25';
+/** The broker library Sentinel pins (go.mod `hyperfleet-broker v1.1.1`). */
+export const HYPERFLEET_BROKER_VERSION = 'v1.1.1';
