@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -89,12 +90,8 @@ func run(v vector) json.RawMessage {
 	if err != nil {
 		fail(fmt.Errorf("vector %s: now: %w", v.ID, err))
 	}
-	opts := []cel.EnvOption{cel.OptionalTypes(), ext.Strings(), ext.Lists()}
-	opts = append(opts, celfuncs.Options(func() time.Time { return now })...)
-	for name, value := range vars {
-		opts = append(opts, cel.Variable(name, inferType(value)))
-	}
-	env, err := cel.NewEnv(opts...)
+	clock = now
+	env, err := envFor(vars)
 	if err != nil {
 		fail(fmt.Errorf("vector %s: env: %w", v.ID, err))
 	}
@@ -119,6 +116,49 @@ func run(v vector) json.RawMessage {
 		fail(err)
 	}
 	return b
+}
+
+// clock is the time now() reads for the vector being evaluated (one at a time).
+var clock time.Time
+
+var (
+	baseEnv *cel.Env
+	envs    = map[string]*cel.Env{}
+)
+
+// envFor returns the adapter's environment with vars declared, built once per distinct set
+// of variable names and types (building one per vector dominated the run time).
+func envFor(vars map[string]interface{}) (*cel.Env, error) {
+	if baseEnv == nil {
+		opts := []cel.EnvOption{cel.OptionalTypes(), ext.Strings(), ext.Lists()}
+		opts = append(opts, celfuncs.Options(func() time.Time { return clock })...)
+		env, err := cel.NewEnv(opts...)
+		if err != nil {
+			return nil, err
+		}
+		baseEnv = env
+	}
+	names := make([]string, 0, len(vars))
+	for name := range vars {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var key strings.Builder
+	decls := make([]cel.EnvOption, 0, len(names))
+	for _, name := range names {
+		t := inferType(vars[name])
+		fmt.Fprintf(&key, "%s:%s;", name, t)
+		decls = append(decls, cel.Variable(name, t))
+	}
+	if env, ok := envs[key.String()]; ok {
+		return env, nil
+	}
+	env, err := baseEnv.Extend(decls...)
+	if err != nil {
+		return nil, err
+	}
+	envs[key.String()] = env
+	return env, nil
 }
 
 // inferType mirrors the adapter: variables are declared with the CEL type of their value.
