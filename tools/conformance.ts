@@ -4,7 +4,8 @@
  * A suite is pluggable. It is a folder test/conformance/<suite>/ holding
  *   vectors.json     [{ "id": "...", ...inputs }]
  *   expected.json    [{ "id": "...", ...result }], written by the Go oracle and committed
- *   exceptions.json  optional [{ "id": "...", "reason": "..." }]: known, documented gaps
+ *   exceptions.json  optional [{ "id": "...", "reason": "..." }]: known, documented gaps;
+ *                    an exception whose vector matches is reported stale and fails the run
  * plus a module tools/conformance/<suite>.ts whose default export is a ConformanceSuite:
  *   run(vector)               our engine's result, in the shape the oracle writes (with id)
  *   compare?(expected, got)   undefined when they agree, else a one-line difference
@@ -131,6 +132,7 @@ async function main(): Promise<number> {
       suite.compare?.bind(suite) ??
       ((a: { id: string }, b: { id: string }) => (isDeepStrictEqual(a, b) ? undefined : 'results differ'));
     let suiteMatched = 0;
+    const used = new Set<string>();
     for (const vector of vectors) {
       const want = expected.get(vector.id);
       let got: { id: string };
@@ -146,12 +148,19 @@ async function main(): Promise<number> {
         suiteMatched++;
         continue;
       }
+      used.add(vector.id);
       const reason = exceptions.get(vector.id);
       console.log(`${reason === undefined ? 'MISMATCH' : 'excepted'} ${name}/${vector.id}: ${diff}`);
       console.log(`  expected: ${want === undefined ? '-' : show(want)}`);
       console.log(`  got:      ${show(got)}`);
       if (reason === undefined) unexcused++;
       else console.log(`  reason:   ${reason}`);
+    }
+    // An exception is checked both ways: one whose vector now matches (or is gone) is stale.
+    for (const id of exceptions.keys()) {
+      if (used.has(id)) continue;
+      console.log(`STALE exception ${name}/${id}: the vector matches or no longer exists; remove it`);
+      unexcused++;
     }
     console.log(`[${name}] ${vectors.length} vectors, ${suiteMatched} match`);
     matched += suiteMatched;

@@ -1,6 +1,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { registerAdapterFunctions } from './adapter-functions.ts';
 import { registerExtensions } from './extensions.ts';
+import { registerStdlib } from './stdlib.ts';
 import { celEquals } from './values.ts';
 
 /**
@@ -30,6 +31,7 @@ function build(): Environment {
     limits: LIMITS,
   });
   registerExtensions(env, celEquals);
+  registerStdlib(env);
   registerAdapterFunctions(env);
   return env;
 }

@@ -1,7 +1,8 @@
 import { type Environment, EvaluationError, Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { formatString } from './format.ts';
-import { goQuote } from './go-json.ts';
+import { compareStrings, quote, replace } from './go-strings.ts';
+import { replaceOperator } from './overrides.ts';
 
 /**
  * The parts of cel-go's ext.Strings() and ext.Lists() (all versions, as the Go adapter
@@ -28,21 +29,28 @@ function num(v: bigint | number | UnsignedInt): number | bigint {
   return v instanceof UnsignedInt ? v.value : v;
 }
 
-/** Exact comparison of int/uint/double, as cel-go compares mixed numeric types. */
+/**
+ * cel-go's comparison of int/uint/double (common/types/compare.go): int against uint exactly,
+ * a double against an integer as doubles once the double is inside the integer's range (so
+ * 9223372036854775807 == 9223372036854775808.0 there). NaN compares as NaN (every test false).
+ */
 export function compareNumbers(a: bigint | number | UnsignedInt, b: bigint | number | UnsignedInt): number {
   const x = num(a);
   const y = num(b);
   if (typeof x === 'bigint' && typeof y === 'bigint') return x < y ? -1 : x > y ? 1 : 0;
   if (typeof x === 'number' && typeof y === 'number')
     return x < y ? -1 : x > y ? 1 : x === y ? 0 : Number.NaN;
-  const [big, dbl, sign] = typeof x === 'bigint' ? [x, y as number, 1] : [y as bigint, x as number, -1];
-  if (Number.isNaN(dbl)) return Number.NaN;
-  if (dbl === Number.POSITIVE_INFINITY) return -sign;
-  if (dbl === Number.NEGATIVE_INFINITY) return sign;
-  const floor = BigInt(Math.floor(dbl));
-  if (big < floor) return -sign;
-  if (big > floor) return sign;
-  return dbl > Math.floor(dbl) ? -sign : 0;
+  if (typeof x === 'number') return compareDoubleInteger(x, y as bigint, b instanceof UnsignedInt);
+  return -compareDoubleInteger(y as number, x, a instanceof UnsignedInt);
+}
+
+function compareDoubleInteger(d: number, i: bigint, unsigned: boolean): number {
+  if (Number.isNaN(d)) return Number.NaN;
+  // float64(math.MinInt64), float64(math.MaxInt64) and float64(math.MaxUint64) are 2^63 and 2^64.
+  if (d < (unsigned ? 0 : -(2 ** 63))) return -1;
+  if (d > (unsigned ? 2 ** 64 : 2 ** 63)) return 1;
+  const f = Number(i);
+  return d < f ? -1 : d > f ? 1 : 0;
 }
 
 function registerNumericOperators(env: Environment): void {
@@ -58,11 +66,16 @@ function registerNumericOperators(env: Environment): void {
     for (const r of kinds) {
       if (l === r) continue;
       for (const [op, test] of Object.entries(ops)) {
-        // cel-js derives `!=` from `==` and already orders some pairs itself.
+        // cel-js derives `!=` from `==`; it orders some pairs itself, exactly, where cel-go
+        // compares as doubles: those are replaced.
+        const handler = (a: bigint | number | UnsignedInt, b: bigint | number | UnsignedInt) =>
+          test(compareNumbers(a, b));
         try {
-          env.registerOperator(`${l} ${op} ${r}`, (a, b) => test(compareNumbers(a, b)));
+          env.registerOperator(`${l} ${op} ${r}`, handler);
         } catch (err) {
           if (!(err instanceof Error && /already registered/.test(err.message))) throw err;
+          // `==` registers its mirror too: that one is ours already.
+          if (op !== '==') replaceOperator(env, op, [`${l} ${op} ${r}: bool`], `${l} ${op} ${r}`, handler);
         }
       }
     }
@@ -80,6 +93,9 @@ const SCALARS = [
   'bytes',
   'google.protobuf.Timestamp',
   'google.protobuf.Duration',
+  'null',
+  'list',
+  'map',
 ] as const;
 
 function registerCrossKindEquality(env: Environment): void {
@@ -87,8 +103,8 @@ function registerCrossKindEquality(env: Environment): void {
     for (const r of SCALARS) {
       if (l === r) continue;
       const numeric = (t: string) => t === 'int' || t === 'uint' || t === 'double';
-      // Numeric pairs are registered by registerNumericOperators. (`int in list<double>` is
-      // not declared: cel-js then reports an overlap with its generic `V in list<V>`.)
+      // Numeric pairs are registered by registerNumericOperators; other pairs (lists, maps,
+      // null) reach the `dyn == dyn` overload of stdlib.ts.
       if (!(numeric(l) && numeric(r))) tryRegister(env, `${l} == ${r}`, () => false);
     }
   }
@@ -111,35 +127,13 @@ function registerStrings(env: Environment): void {
     if (i < 0n || i > BigInt(chars.length)) throw new ExtensionError(`index out of range: ${i}`);
     return chars[Number(i)] ?? '';
   });
-  env.registerFunction(
-    'string.replace(string, string, int): string',
-    (s: string, from: string, to: string, n: bigint) => {
-      if (n < 0n) return s.replaceAll(from, to);
-      let out = '';
-      let rest = s;
-      for (let k = 0n; k < n; k++) {
-        const at = rest.indexOf(from);
-        if (at < 0) break;
-        if (from === '') {
-          // Go's strings.Replace with an empty needle inserts before every rune.
-          const first = [...rest][0] ?? '';
-          out += to + first;
-          rest = rest.slice(first.length);
-          if (first === '') break;
-          continue;
-        }
-        out += rest.slice(0, at) + to;
-        rest = rest.slice(at + from.length);
-      }
-      return out + rest;
-    },
-  );
+  env.registerFunction('string.replace(string, string, int): string', replace);
   env.registerFunction('string.replace(string, string): string', (s: string, from: string, to: string) =>
-    s.replaceAll(from, to),
+    replace(s, from, to),
   );
   env.registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''));
   env.registerFunction('StringsNamespace.quote(string): string', (_ns: StringsNamespace, s: string) =>
-    goQuote(s).replaceAll('\\u003c', '<').replaceAll('\\u003e', '>').replaceAll('\\u0026', '&'),
+    quote(s),
   );
   env.registerFunction('string.format(list): string', (s: string, args: unknown[]) => {
     try {
@@ -165,19 +159,8 @@ function compareKeys(a: unknown, b: unknown): number {
   const [ka, va] = sortKey(a);
   const [kb, vb] = sortKey(b);
   if (ka !== kb) throw new ExtensionError('list elements must have the same type');
-  if (ka === 'string') return compareCodePoints(va as string, vb as string);
+  if (ka === 'string') return compareStrings(va as string, vb as string);
   return (va as number) < (vb as number) ? -1 : (va as number) > (vb as number) ? 1 : 0;
-}
-
-function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const ca = [...a];
-  const cb = [...b];
-  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-    const d = ca[i]!.codePointAt(0)! - cb[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return ca.length - cb.length;
 }
 
 function sortByKeys<T>(items: readonly T[], keys: readonly unknown[]): T[] {

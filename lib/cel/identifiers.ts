@@ -148,3 +148,39 @@ export function astDepth(ast: ASTNode): number {
   }
   return max;
 }
+
+const INT_LIMIT = 2n ** 63n;
+
+/**
+ * The first int literal outside int64. cel-go's parser refuses them, except 2^63 written
+ * directly after a minus sign (`-9223372036854775808`, the minimum int).
+ */
+export function invalidIntLiteral(ast: ASTNode): ASTNode | undefined {
+  const stack: Array<[ASTNode, ASTNode | undefined, ASTNode | undefined]> = [[ast, undefined, undefined]];
+  while (stack.length > 0) {
+    const [node, parent, grandparent] = stack.pop()!;
+    if (node.op === 'value' && typeof node.args === 'bigint' && node.args >= INT_LIMIT) {
+      // Only one minus folds into the literal: `--9223372036854775808` is refused too.
+      const negated =
+        parent?.op === '-_' &&
+        !(grandparent?.op === '-_' && parent.start === grandparent.start + 1) &&
+        node.args === INT_LIMIT &&
+        node.start === parent.start + 1;
+      if (!negated) return node;
+    }
+    for (const child of children(node)) stack.push([child, node, parent]);
+  }
+  return undefined;
+}
+
+/** Global calls `name(args)` in the expression, for arity checks against the environment. */
+export function globalCalls(ast: ASTNode): Array<{ name: string; argCount: number; node: ASTNode }> {
+  const out: Array<{ name: string; argCount: number; node: ASTNode }> = [];
+  const stack = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.op === 'call') out.push({ name: node.args[0], argCount: node.args[1].length, node });
+    stack.push(...children(node));
+  }
+  return out;
+}

@@ -2,8 +2,17 @@ import { type ASTNode, EvaluationError, ParseError, type ParseResult } from '@ma
 import { withClock } from './adapter-functions.ts';
 import { celEnvironment } from './env.ts';
 import { CelError } from './errors.ts';
-import { astDepth, celOffset, freeIdentifiers, invalidHas, usesCelNamespace } from './identifiers.ts';
+import {
+  astDepth,
+  celOffset,
+  freeIdentifiers,
+  globalCalls,
+  invalidHas,
+  invalidIntLiteral,
+  usesCelNamespace,
+} from './identifiers.ts';
 import { engineReason } from './messages.ts';
+import { overloadCount } from './overrides.ts';
 import { fromCel } from './values.ts';
 
 export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelError };
@@ -130,6 +139,19 @@ function parseProgram(expression: string): CelProgram {
   if (badHas !== undefined) {
     throw new CelError('parse', expression, 'invalid argument to has() macro', { offset: badHas.start });
   }
+  const badInt = invalidIntLiteral(run.ast);
+  if (badInt !== undefined) {
+    throw new CelError('parse', expression, 'invalid int literal', { offset: badInt.start });
+  }
+  const badCall = arityMismatch(run.ast);
+  if (badCall !== undefined) {
+    // cel-go refuses it when building the program (a program error in the Go adapter), which
+    // happens per evaluation there: the config loads and every evaluation fails.
+    const error = new CelError('check', expression, `no such overload: ${badCall.name}`, {
+      offset: badCall.node.start,
+    });
+    return { expression, identifiers: freeIdentifiers(run.ast), evaluate: () => ({ ok: false, error }) };
+  }
   if (usesCelNamespace(run.ast)) {
     // The Go adapter does not enable cel-go's bindings extension, so `cel.bind` fails there;
     // cel-js has it built in. Refuse it the same way, so configs stay portable.
@@ -139,6 +161,20 @@ function parseProgram(expression: string): CelProgram {
     return { expression, identifiers: freeIdentifiers(run.ast), evaluate: () => ({ ok: false, error }) };
   }
   return new CompiledProgram(expression, run);
+}
+
+const MAX_ARITY = 8;
+
+/** A call to a global function that exists, but with no overload of this many arguments. */
+function arityMismatch(ast: ASTNode): { name: string; node: ASTNode } | undefined {
+  const env = celEnvironment();
+  for (const call of globalCalls(ast)) {
+    if (call.name === 'has' || overloadCount(env, false, call.name, call.argCount) > 0) continue;
+    for (let n = 0; n <= MAX_ARITY; n++) {
+      if (overloadCount(env, false, call.name, n) > 0) return call;
+    }
+  }
+  return undefined;
 }
 
 export type { ASTNode };

@@ -1,6 +1,7 @@
 import { Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { compareNumbers } from './extensions.ts';
+import { durationText } from './go-time.ts';
 
 /**
  * CEL results back into the project's value model (the one templates share): int and uint
@@ -28,7 +29,7 @@ export function fromCel(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(fromCel);
   if (v instanceof Date || v instanceof Uint8Array) return v;
   if (v instanceof UnsignedInt) return v.value;
-  if (v instanceof Duration) return durationString(v);
+  if (v instanceof Duration) return durationText(v);
   if (v instanceof Optional) return v.hasValue() ? fromCel(v.value()) : null;
   if (v instanceof Map) {
     const out: Record<string, unknown> = {};
@@ -51,34 +52,61 @@ export function fromCel(v: unknown): unknown {
   return String(v);
 }
 
-export function durationString(d: Duration): string {
-  const nanos = d.nanos === 0 ? '' : `.${String(Math.abs(d.nanos)).padStart(9, '0').replace(/0+$/, '')}`;
-  return `${d.seconds}${nanos}s`;
-}
-
 function isNumeric(v: unknown): v is bigint | number | UnsignedInt {
   return typeof v === 'bigint' || typeof v === 'number' || v instanceof UnsignedInt;
 }
 
-/** CEL equality with cel-go's heterogeneous numeric rule, used by lists.distinct(). */
+/**
+ * cel-go's heterogeneous equality (the runtime rule the Go adapter gets without Check):
+ * numbers by value across int, uint and double; other values of different types unequal;
+ * lists element-wise; maps by key set (numeric keys across kinds) and value.
+ */
 export function celEquals(a: unknown, b: unknown): boolean {
   if (isNumeric(a) && isNumeric(b)) return compareNumbers(a, b) === 0;
-  if (a === null || b === null || a === undefined || b === undefined) return a == null && b == null;
-  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     return (
       Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((e, i) => celEquals(e, b[i]))
     );
   }
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    return a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0;
+  }
   if (a instanceof Date || b instanceof Date) {
     return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
   }
   if (a instanceof Duration || b instanceof Duration) {
-    return a instanceof Duration && b instanceof Duration && a.valueOf() === b.valueOf();
+    return a instanceof Duration && b instanceof Duration && a.seconds === b.seconds && a.nanos === b.nanos;
   }
-  const ea = Object.entries(a as Record<string, unknown>);
-  const rb = b as Record<string, unknown>;
-  return (
-    ea.length === Object.keys(rb).length && ea.every(([k, v]) => Object.hasOwn(rb, k) && celEquals(v, rb[k]))
-  );
+  if (!(a instanceof Map) && !(b instanceof Map)) {
+    if (!isPlain(a) || !isPlain(b)) return false;
+    const ka = Object.keys(a);
+    const rb = b as Record<string, unknown>;
+    return (
+      ka.length === Object.keys(rb).length &&
+      ka.every((k) => Object.hasOwn(rb, k) && celEquals((a as Record<string, unknown>)[k], rb[k]))
+    );
+  }
+  const ea = entries(a);
+  const eb = entries(b);
+  if (ea === undefined || eb === undefined) return false;
+  if (ea.length !== eb.length) return false;
+  return ea.every(([k, v]) => {
+    const other = eb.find(
+      ([k2]) => k2 === k || (isNumeric(k) && isNumeric(k2) && compareNumbers(k, k2) === 0),
+    );
+    return other !== undefined && celEquals(v, other[1]);
+  });
+}
+
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function entries(v: object): Array<[unknown, unknown]> | undefined {
+  if (v instanceof Map) return [...v.entries()];
+  return isPlain(v) ? Object.entries(v) : undefined;
 }

@@ -28,7 +28,7 @@ export function evaluateVector(vector: CelVector): CelOutcome {
     const vars = decodeVars(vector.vars) as Record<string, unknown>;
     const result = program.evaluate(vars, { now: () => now });
     if (result.ok) return { id: vector.id, value: encodeResult(result.value) };
-    return { id: vector.id, error: 'eval', message: result.error.message };
+    return { id: vector.id, error: result.error.kind, message: result.error.message };
   } catch (err) {
     if (err instanceof CelError) return { id: vector.id, error: err.kind, message: err.message };
     throw err;
@@ -51,12 +51,14 @@ function describe(o: CelOutcome): string {
   return 'error' in o ? `${o.error} error (${o.message})` : JSON.stringify(o.value);
 }
 
-// The project's value model has no uint: uint results come back as int (bigint).
+// The project's value model has no uint: uint results come back as int (bigint). Nor has it
+// a duration: a duration result is cel-go's canonical text ("90s"), see lib/cel/values.ts.
 function canonical(v: Json): Json {
   if (Array.isArray(v)) return v.map(canonical);
   if (v !== null && typeof v === 'object') {
     const keys = Object.keys(v).sort();
     if (keys.length === 1 && keys[0] === '$uint') return { $int: v['$uint'] ?? null };
+    if (keys.length === 1 && keys[0] === '$duration') return v['$duration'] ?? null;
     return Object.fromEntries(keys.map((k) => [k, canonical(v[k] ?? null)]));
   }
   return v;

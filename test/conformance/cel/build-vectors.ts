@@ -1,7 +1,7 @@
 /**
  * Regenerates vectors.json: every CEL expression in the compat examples under each scenario
  * of scenarios.ts (vars narrowed to the identifiers the expression reads), plus the
- * language-feature vectors of features.ts. Run: npx node test/conformance/cel/build-vectors.ts
+ * language-feature vectors of features.ts and edges.ts. Run: npx node test/conformance/cel/build-vectors.ts
  * then the oracle: (cd tools/oracle && go run ./cmd/cel -in ../../test/conformance/cel/vectors.json
  * -out ../../test/conformance/cel/expected.json).
  */
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { compileCel } from '../../../lib/cel/index.ts';
 import { encodeVars, type Json } from './codec.ts';
+import { EDGES, REGEX } from './edges.ts';
 import { FEATURES } from './features.ts';
 import { SCENARIOS } from './scenarios.ts';
 
@@ -51,7 +52,8 @@ for (const [expression, example] of expressions) {
     vectors.push({ id: `example.${example}.${n}.${scenario.name}`, expression, vars: encodeVars(vars) });
   }
 }
-for (const [id, expression, vars, now] of FEATURES) {
+const features = [...FEATURES, ...REGEX, ...EDGES];
+for (const [id, expression, vars, now] of features) {
   const v: Vector = { id: `feature.${id}`, expression, vars: encodeVars(vars ?? {}) };
   if (now !== undefined) v.now = now;
   vectors.push(v);
@@ -63,4 +65,4 @@ for (const v of vectors) {
   ids.add(v.id);
 }
 writeFileSync(join(here, 'vectors.json'), `${JSON.stringify(vectors, null, 1)}\n`);
-console.log(`${vectors.length} vectors (${expressions.size} example expressions, ${FEATURES.length} features)`);
+console.log(`${vectors.length} vectors (${expressions.size} example expressions, ${features.length} features)`);
