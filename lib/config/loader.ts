@@ -300,9 +300,24 @@ function parseTaskConfig(file: string, options: TaskConfigOptions): Stage<TaskCo
     reporter,
   );
   const stage: Stage<TaskConfig> = { problems, warnings, ctx };
-  if (parsed.success) stage.config = parsed.data;
+  if (parsed.success) {
+    attachDecodedManifests(parsed.data, doc);
+    stage.config = parsed.data;
+  }
   if (doc.metadata) stage.metadata = doc.metadata;
   return stage;
+}
+
+/** Each inline manifest as yaml.v3 decodes it: the Go adapter marshals and renders that (lib/yaml-go). */
+function attachDecodedManifests(task: TaskConfig, doc: Document): void {
+  task.resources.forEach((resource, i) => {
+    if (resource.manifest.kind !== 'inline') return;
+    const at = [...doc.prefix, 'resources', i, 'manifest'];
+    const { node, depth } = locate(doc.root, at);
+    // Not enumerable: dumps and comparisons of the config see the manifest as written.
+    if (depth === at.length && node.decoded)
+      Object.defineProperty(resource.manifest, 'decoded', { value: node.decoded, enumerable: false });
+  });
 }
 
 /**

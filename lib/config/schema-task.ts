@@ -1,5 +1,6 @@
 /** AdapterTaskConfig (business logic: params -> preconditions -> resources -> post). */
 import { z } from 'zod';
+import type { GoValue } from '../yaml-go/index.ts';
 import { type BuildValue, toBuildValue } from './build.ts';
 import {
   type ApiCall,
@@ -169,7 +170,12 @@ const nestedDiscovery = z.strictObject({ name: stepName, discovery });
 export type NestedDiscovery = z.output<typeof nestedDiscovery>;
 
 export type Manifest =
-  | { kind: 'inline'; value: Record<string, unknown> }
+  | {
+      kind: 'inline';
+      value: Record<string, unknown>;
+      /** The mapping as the Go adapter holds it (yaml.v3 types), when loaded from a file. */
+      decoded?: () => GoValue;
+    }
   | { kind: 'ref'; ref: string; path: string; text: string };
 
 function manifestSchema(resolveRef: RefResolver) {

@@ -4,6 +4,7 @@
  * renamed or values overridden. Syntax errors and duplicate keys are collected, not thrown.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { decodeManifestNode, type GoValue } from '../yaml-go/index.ts';
 
 export interface Pos {
   /** 1-based. */
@@ -22,6 +23,8 @@ export interface SourceNode {
   /** Set when the value does not come from the file (an env var or a flag). */
   origin?: string;
   children?: Map<string | number, SourceNode>;
+  /** For a mapping: the value as Go's yaml.v3 decodes it into an interface{} (inline manifests). */
+  decoded?: () => GoValue;
 }
 
 export interface SourceIssue {
@@ -51,6 +54,12 @@ export function parseYamlSource(text: string): ParsedSource {
   };
   const issues: SourceIssue[] = [];
   const start: Pos = { line: 1, column: 1 };
+  // Go's yaml.v3 (libyaml's reader) refuses a file holding any of these.
+  const control = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.exec(text);
+  if (control) {
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    issues.push({ pos: at(control.index), message: `control characters are not allowed (U+${code})` });
+  }
   if (!Array.isArray(docs)) {
     // An empty stream comes back as an EmptyStream (a non-array); nothing to read.
     return { value: null, root: { pos: start }, issues };
@@ -134,7 +143,8 @@ export function parseYamlSource(text: string): ParsedSource {
           }
         }
       }
-      return [out, { pos, children }];
+      const mapNode = node;
+      return [out, { pos, children, decoded: () => decodeManifestNode(mapNode, doc) }];
     }
     if (isSeq(node)) {
       const out: unknown[] = [];

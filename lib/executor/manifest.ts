@@ -1,13 +1,14 @@
 /**
  * Rendering a resource's manifest the way the Go adapter does: an inline manifest is first
- * written out as YAML, a `ref` file is taken as raw text; either text is rendered as a Go
- * template over the params and the result parsed as YAML into one object. Generations live
- * in the `hyperfleet.io/generation` annotation.
+ * written out as YAML by yaml.v3's rules, a `ref` file is taken as raw text; either text is
+ * rendered as a Go template over the params and the result parsed as yaml.v3 and
+ * encoding/json would into one object (lib/yaml-go). Generations live in the
+ * `hyperfleet.io/generation` annotation.
  */
-import { parse, stringify } from 'yaml';
 import type { Manifest } from '../config/schema.ts';
 import { AdapterError } from '../errors.ts';
 import { GENERATION_ANNOTATION, type KubeObject } from '../transport/types.ts';
+import { ManifestYamlError, manifestYaml, parseManifest, plainManifestYaml } from '../yaml-go/index.ts';
 import { type Clock, render } from './evaluate.ts';
 import type { ExecutionState } from './state.ts';
 
@@ -23,33 +24,37 @@ export function manifestText(manifest: Manifest): string {
   if (manifest.kind === 'ref') return manifest.text;
   let text = yamlTextCache.get(manifest.value);
   if (text === undefined) {
-    text = stringify(manifest.value, { lineWidth: 0 });
+    try {
+      text = manifest.decoded ? manifestYaml(manifest.decoded()) : plainManifestYaml(manifest.value);
+    } catch (err) {
+      // yaml.v3 refuses these when the Go adapter loads the task config.
+      throw new ManifestError(`failed to convert manifest to string: ${(err as Error).message}`, err);
+    }
     yamlTextCache.set(manifest.value, text);
   }
   return text;
 }
 
+/** The rendered text as one object: yaml.Unmarshal into a map, then json.Marshal, with Go's errors. */
+export function parseRenderedManifest(rendered: string): Record<string, unknown> {
+  if (rendered.trim() === '')
+    throw new ManifestError('empty manifest: template rendered to an empty document');
+  let value: Record<string, unknown> | undefined;
+  try {
+    value = parseManifest(rendered);
+  } catch (err) {
+    if (err instanceof ManifestYamlError && err.stage === 'json')
+      throw new ManifestError(`failed to marshal rendered manifest: ${err.message}`, err);
+    throw new ManifestError(`failed to parse rendered manifest as YAML: ${(err as Error).message}`, err);
+  }
+  if (value === undefined) throw new ManifestError('empty manifest: rendered YAML did not contain an object');
+  return value;
+}
+
 export function renderManifest(manifest: Manifest, state: ExecutionState, clock: Clock): KubeObject {
   const text = manifestText(manifest);
   if (text.trim() === '') throw new ManifestError('empty manifest: string manifest cannot be empty');
-  const rendered = render(text, state, clock);
-  if (rendered.trim() === '')
-    throw new ManifestError('empty manifest: template rendered to an empty document');
-  let value: unknown;
-  try {
-    value = parse(rendered, { maxAliasCount: 100 });
-  } catch (err) {
-    throw new ManifestError(`failed to parse rendered manifest as YAML: ${(err as Error).message}`, err);
-  }
-  if (
-    value === null ||
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    Object.keys(value).length === 0
-  ) {
-    throw new ManifestError('empty manifest: rendered YAML did not contain an object');
-  }
-  const obj = value as Record<string, unknown>;
+  const obj = parseRenderedManifest(render(text, state, clock));
   if (typeof obj['apiVersion'] !== 'string' || typeof obj['kind'] !== 'string') {
     throw new ManifestError('rendered manifest has no apiVersion or kind');
   }
