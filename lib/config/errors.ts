@@ -31,8 +31,10 @@ export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
  */
 export class ConfigError extends AdapterError {
   readonly problems: ConfigProblem[];
+  /** What would only have been warned about, had the config loaded. */
+  readonly warnings: ConfigProblem[];
 
-  constructor(problems: ConfigProblem[]) {
+  constructor(problems: ConfigProblem[], warnings: ConfigProblem[] = []) {
     const sorted = sortProblems(problems);
     const n = sorted.length;
     super(
@@ -40,5 +42,6 @@ export class ConfigError extends AdapterError {
       `invalid configuration (${n} problem${n === 1 ? '' : 's'}):\n${sorted.map((p) => `  ${formatProblem(p)}`).join('\n')}`,
     );
     this.problems = sorted;
+    this.warnings = sortProblems(warnings);
   }
 }

@@ -4,6 +4,8 @@
  */
 export { camelToSnake } from './aliases.ts';
 export type { BuildValue } from './build.ts';
+export type { LoadPurpose } from './deployment.ts';
+export { mergedConfigYaml } from './dump.ts';
 export { parseGoDuration } from './duration.ts';
 export { ConfigError, type ConfigProblem, formatProblem, sortProblems } from './errors.ts';
 export {

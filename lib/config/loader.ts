@@ -8,8 +8,10 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { compileTemplate } from '../template/index.ts';
 import { normalizeAliases } from './aliases.ts';
+import { toBuildValue } from './build.ts';
+import { checkDeployment, type LoadPurpose } from './deployment.ts';
 import { type ConfigKind, unwrap } from './envelope.ts';
-import { ConfigError, type ConfigProblem } from './errors.ts';
+import { ConfigError, type ConfigProblem, sortProblems } from './errors.ts';
 import { type ProblemContext, problemAt, problemsFromZod } from './issues.ts';
 import { applyOverrides, type FlagValues } from './overrides.ts';
 import { createRefResolver, type MountMap, parseMounts } from './refs.ts';
@@ -26,7 +28,7 @@ import {
   type Resource,
   type TaskConfig,
 } from './schema.ts';
-import { schemaAt } from './schema-walk.ts';
+import { allowedKeys, childSchema, schemaAt } from './schema-walk.ts';
 import {
   checkTaskSemantics,
   type SemanticReporter,
@@ -59,6 +61,8 @@ export interface ConfigPairOptions {
   mounts?: MountMap;
   env?: Env;
   flags?: FlagValues;
+  /** What the config is loaded for (default serve): a dry run only warns about deployment settings. */
+  purpose?: LoadPurpose;
 }
 
 export interface LoadedConfigPair {
@@ -68,6 +72,8 @@ export interface LoadedConfigPair {
   warnings: ConfigProblem[];
   /** `metadata` of the wrapped form, when the files used it. */
   metadata: { adapter?: Envelope['metadata']; task?: Envelope['metadata'] };
+  /** The documents as written, the adapter config with its env and flag overrides (for config dumps). */
+  documents?: { adapter: unknown; task: unknown };
 }
 
 interface Stage<T> {
@@ -91,7 +97,7 @@ export async function loadAdapterConfig(
 export async function loadTaskConfig(file: string, options: TaskConfigOptions = {}): Promise<TaskConfig> {
   const stage = parseTaskConfig(file, options);
   options.warnings?.push(...stage.warnings);
-  if (stage.problems.length > 0 || !stage.config) throw new ConfigError(stage.problems);
+  if (stage.problems.length > 0 || !stage.config) throw new ConfigError(stage.problems, stage.warnings);
   return stage.config;
 }
 
@@ -99,24 +105,18 @@ export async function loadConfigPair(options: ConfigPairOptions): Promise<Loaded
   const adapter = parseAdapterConfig(options.configFile, options);
   const task = parseTaskConfig(options.taskConfigFile, options);
   const problems = [...adapter.problems, ...task.problems];
-  if (adapter.config && task.config && task.ctx && !adapter.config.clients.maestro) {
-    const ctx = task.ctx;
-    task.config.resources.forEach((r, i) => {
-      if (r.transport.client !== 'maestro') return;
-      problems.push(
-        problemAt(
-          ctx,
-          ['resources', i, 'transport', 'client'],
-          'resource uses the maestro transport but the adapter config has no `clients.maestro`',
-          { hint: `add clients.maestro to ${options.configFile}` },
-        ),
-      );
-    });
-  }
-  const warnings = [...adapter.warnings, ...task.warnings];
-  if (adapter.config && task.config && adapter.ctx)
-    checkApiBaseUrl(adapter.config, task.config, adapter.ctx, problems, warnings);
-  if (problems.length > 0 || !adapter.config || !task.config) throw new ConfigError(problems);
+  let warnings = [...adapter.warnings, ...task.warnings];
+  if (adapter.config && task.config && adapter.ctx && task.ctx)
+    checkDeployment(
+      adapter.config,
+      task.config,
+      { adapter: adapter.ctx, task: task.ctx },
+      options.purpose ?? 'serve',
+      problems,
+      warnings,
+    );
+  if (problems.length > 0 || !adapter.config || !task.config) throw new ConfigError(problems, warnings);
+  warnings = sortProblems(warnings);
   const metadata: LoadedConfigPair['metadata'] = {};
   if (adapter.metadata) metadata.adapter = adapter.metadata;
   if (task.metadata) metadata.task = task.metadata;
@@ -125,48 +125,8 @@ export async function loadConfigPair(options: ConfigPairOptions): Promise<Loaded
     task: task.config,
     warnings,
     metadata,
+    documents: { adapter: adapter.ctx?.value, task: task.ctx?.value },
   };
-}
-
-/**
- * A task that calls the HyperFleet API needs its address: absent is an error now rather than
- * a failure on every event; a placeholder (the examples ship `CHANGE_ME`, replaced at deploy
- * time by HYPERFLEET_API_BASE_URL) is a warning.
- */
-function checkApiBaseUrl(
-  adapter: AdapterConfig,
-  task: TaskConfig,
-  ctx: ProblemContext,
-  problems: ConfigProblem[],
-  warnings: ConfigProblem[],
-): void {
-  const usesApi =
-    task.params.some((p) => p.source.kind === 'api_call') ||
-    task.preconditions.some((p) => p.api_call) ||
-    task.post.post_actions.some((a) => a.api_call);
-  if (!usesApi) return;
-  const url = adapter.clients.hyperfleet_api.base_url;
-  const path = ['clients', 'hyperfleet_api', 'base_url'];
-  if (url === undefined || url.trim() === '') {
-    problems.push(
-      problemAt(ctx, path, 'the task config calls the HyperFleet API but no base_url is set', {
-        hint: 'set clients.hyperfleet_api.base_url or HYPERFLEET_API_BASE_URL',
-      }),
-    );
-    return;
-  }
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    warnings.push(
-      problemAt(
-        ctx,
-        path,
-        `base_url ${JSON.stringify(url)} is not an http(s) URL; every API call will fail`,
-        {
-          hint: 'set HYPERFLEET_API_BASE_URL at deploy time',
-        },
-      ),
-    );
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,8 +242,8 @@ function parseTaskConfig(file: string, options: TaskConfigOptions): Stage<TaskCo
   const reporter: SemanticReporter = {
     error: (p, message, hint) => problems.push(problemAt(ctx, p, message, { hint })),
     warning: (p, message, hint) => warnings.push(problemAt(ctx, p, message, { hint })),
-    inFile: (refFile, line, column, p, message, hint) =>
-      problems.push({
+    inFile: (refFile, line, column, p, message, hint, severity = 'error') =>
+      (severity === 'error' ? problems : warnings).push({
         file: refFile,
         path: formatPath([...ctx.prefix, ...p]),
         line,
@@ -339,25 +299,64 @@ function withRefs<T>(resolver: RefResolver, parse: () => T): T {
   }
 }
 
-/** Each list item validated on its own, so semantic checks still run on the items that are fine. */
+/**
+ * Each list item validated on its own, so semantic checks still run on the items that are fine;
+ * an item that fails is salvaged field by field (a typo in `discovery` must not hide an
+ * undefined variable in the same item's manifest). Its fields that fail are replaced by neutral
+ * values that no check reports on: their own problems are already in the list.
+ */
 function partialTask(raw: unknown, schema: z.ZodType): SemanticTask {
-  const items = <T>(section: string[]): (T | undefined)[] => {
+  const items = <T>(
+    section: string[],
+    fill: Record<string, unknown>,
+    rebuild: (salvaged: Record<string, unknown>, item: Record<string, unknown>) => unknown = (x) => x,
+  ): (T | undefined)[] => {
     const v = valueAt(raw, section);
     const element = schemaAt(schema, [...section, 0]);
     if (!Array.isArray(v) || !element) return [];
     return v.map((item) => {
       const r = element.safeParse(item);
-      return r.success ? (r.data as T) : undefined;
+      if (r.success) return r.data as T;
+      return isPlainMap(item) ? (rebuild(salvage(item, element, fill), item) as T) : undefined;
     });
   };
+  // The payload transform builds the tree from the whole item: build it from `build` alone
+  // (a build_ref is read only by a payload that validates).
+  const payloads = items<Payload>(['post', 'payloads'], { name: '' }, (salvaged, item) => ({
+    ...salvaged,
+    build: toBuildValue({ kind: 'value', value: 'build_ref' in item ? undefined : item['build'] }, () => {}),
+    build_ref: undefined,
+  }));
   return {
-    params: items<Param>(['params']),
-    preconditions: items<Precondition>(['preconditions']),
-    resources: items<Resource>(['resources']),
-    payloads: items<Payload>(['post', 'payloads']),
-    post_actions: items<PostAction>(['post', 'post_actions']),
+    params: items<Param>(['params'], { name: '', source: { kind: 'path', path: '' } }),
+    preconditions: items<Precondition>(['preconditions'], { name: '', capture: [], conditions: [] }),
+    resources: items<Resource>(['resources'], {
+      name: '',
+      manifest: { kind: 'inline', value: {} },
+      discovery: {},
+      transport: { client: 'kubernetes' },
+      nested_discoveries: [],
+    }),
+    payloads,
+    post_actions: items<PostAction>(['post', 'post_actions'], { name: '' }),
     raw,
   };
+}
+
+/** The fields of `item` that pass their own schema, defaults for the absent ones, else `fill`. */
+function salvage(
+  item: Record<string, unknown>,
+  element: z.ZodType,
+  fill: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of allowedKeys(element) ?? []) {
+    const child = childSchema(element, key);
+    const r = child?.safeParse(item[key]);
+    if (r?.success && r.data !== undefined) out[key] = r.data;
+    else if (key in fill) out[key] = fill[key];
+  }
+  return out;
 }
 
 /** Field references and syntax of one Go template (lib/template), for the semantic checks. */

@@ -34,11 +34,10 @@ const hyperfleetApi = z
 const maestro = z
   .strictObject({
     grpc_server_address: z.string().optional(),
-    http_server_address: z
-      .string()
-      .regex(/^https?:\/\//, { message: 'must start with http:// or https://' })
-      .optional(),
-    source_id: z.string().min(1),
+    // Addresses and source_id are required to connect (deployment.ts checks them): a dry run,
+    // like the Go adapter's, never connects and loads without them.
+    http_server_address: z.string().optional(),
+    source_id: z.string().default(''),
     client_id: z.string().optional(),
     insecure: z.boolean().default(false),
     timeout: duration.prefault('10s'),
@@ -74,18 +73,9 @@ const maestro = z
       })
       .optional(),
   })
-  .superRefine((m, ctx) => {
-    if (m.http_server_address?.startsWith('http://') && !m.insecure) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['http_server_address'],
-        message: 'must use https:// unless `insecure: true`',
-      });
-    }
-  })
   .transform(({ timeout, server_healthiness_timeout, ...rest }) => ({
     ...rest,
-    client_id: rest.client_id ?? rest.source_id,
+    client_id: rest.client_id || rest.source_id,
     timeout_ms: timeout,
     server_healthiness_timeout_ms: server_healthiness_timeout,
   }));
@@ -103,10 +93,11 @@ export const AdapterConfigSchema = z.strictObject({
     version: scalarString.optional(),
   }),
   debug_config: z.boolean().default(false),
+  // Any level loads (the Go adapter logs an unknown one at info); deployment.ts warns.
   log: z
     .strictObject({
-      level: z.enum(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal']).optional(),
-      format: z.enum(['json', 'text']).optional(),
+      level: z.string().optional(),
+      format: z.string().optional(),
       output: z.string().optional(),
     })
     .default({}),

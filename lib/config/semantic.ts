@@ -4,10 +4,23 @@
  * resources -> post, params in list order), CEL that parses, required env vars present.
  * Problems are reported by source path (the file's spelling of the tree) so the loader can
  * put a line on them; problems inside ref files carry their own file and line.
+ *
+ * What the Go adapter loads, this loads: a finding its loader refuses too is an error; one it
+ * lets through (an undeclared CEL name, which it evaluates to null; a template variable its
+ * `{{ .name }}` pattern misses or that is declared only later) is a warning, because the
+ * config runs there and must run here.
  */
 import { type CelType, compileCel } from '../cel/index.ts';
 import { safeCheckCel, stripExpression } from './cel-check.ts';
-import type { Manifest, Param, Payload, PostAction, Precondition, Resource } from './schema.ts';
+import {
+  IDENTIFIER,
+  type Manifest,
+  type Param,
+  type Payload,
+  type PostAction,
+  type Precondition,
+  type Resource,
+} from './schema.ts';
 import { isPlainMap, valueAt } from './source.ts';
 import { closest } from './suggest.ts';
 import { walkBuild, walkStrings } from './walk.ts';
@@ -25,6 +38,7 @@ export interface SemanticReporter {
     path: SemanticPath,
     message: string,
     hint?: string,
+    severity?: 'error' | 'warning',
   ): void;
 }
 
@@ -44,6 +58,17 @@ export interface SemanticOptions {
 const BUILTIN_MAPS = ['event', 'config', 'adapter', 'env'] as const;
 /** `now` is a template function, but the Go adapter lists it among the built-in names too. */
 const TEMPLATE_EXTRA = ['now'] as const;
+/** The names the Go loader declares for every template, whatever the step (configloader). */
+const GO_BUILTINS = ['adapter', 'config', 'env', 'event', 'now', 'date'] as const;
+/** The Go loader's template check: only `{{ .a.b }}` and `{{ .a | f }}` are looked at. */
+const GO_TEMPLATE_VAR = /\{\{\s*\.([a-zA-Z_][a-zA-Z0-9_.]*)\s*(?:\|[^}]*)?\}\}/g;
+
+/**
+ * Which names the Go loader checks a template against: every name the config declares
+ * anywhere (`global`), only the builtins and earlier params (a param's api_call), or none
+ * (it does not look at that field).
+ */
+type GoScope = 'global' | 'none' | ReadonlySet<string>;
 
 class Scope {
   readonly names = new Set<string>();
@@ -74,11 +99,22 @@ export interface SemanticTask {
 }
 
 export function checkTaskSemantics(
-  task: SemanticTask,
+  input: SemanticTask,
   options: SemanticOptions,
   report: SemanticReporter,
 ): void {
   const { inspectTemplate } = options;
+  // A salvaged item whose name failed its schema goes by its written name.
+  const named = <T extends { name: string }>(list: (T | undefined)[], section: string[]) =>
+    list.map((x, i) => (x && !x.name ? { ...x, name: nameAt(input.raw, [...section, i]) ?? '' } : x));
+  const task: SemanticTask = {
+    ...input,
+    params: named(input.params, ['params']),
+    preconditions: named(input.preconditions, ['preconditions']),
+    resources: named(input.resources, ['resources']),
+    payloads: named(input.payloads, ['post', 'payloads']),
+    post_actions: named(input.post_actions, ['post', 'post_actions']),
+  };
   const rawItem = (section: string[], i: number): Record<string, unknown> => {
     const item = valueAt(task.raw, [...section, i]);
     return isPlainMap(item) ? item : {};
@@ -94,7 +130,16 @@ export function checkTaskSemantics(
   const tpl = cel.clone();
   for (const n of TEMPLATE_EXTRA) tpl.add(n);
 
-  const checkTemplate = (text: string, path: SemanticPath, scope: Scope): void => {
+  const goRefuses = goTemplateCheck(task);
+  const checkName = (name: string, path: SemanticPath): void => {
+    if (name !== '' && !IDENTIFIER.test(name))
+      report.warning(
+        path,
+        `name \`${name}\` is not an identifier: CEL and templates cannot refer to it`,
+        'use letters, digits and underscores, not starting with a digit',
+      );
+  };
+  const checkTemplate = (text: string, path: SemanticPath, scope: Scope, go: GoScope = 'global'): void => {
     if (!inspectTemplate || !text.includes('{{')) return;
     let refs: string[];
     try {
@@ -106,7 +151,14 @@ export function checkTaskSemantics(
     for (const ref of new Set(refs.map(rootOf))) {
       if (ref === '' || scope.names.has(ref)) continue;
       const guess = closest(ref, [...scope.names]);
-      report.error(path, `undefined template variable \`.${ref}\``, hintFor(guess, ref, task));
+      if (goRefuses(text, ref, go))
+        report.error(path, `undefined template variable \`.${ref}\``, hintFor(guess, ref, task));
+      else
+        report.warning(
+          path,
+          `undefined template variable \`.${ref}\` (rendering fails at run time)`,
+          hintFor(guess, ref, task),
+        );
     }
   };
 
@@ -117,10 +169,11 @@ export function checkTaskSemantics(
     if (scope.names.has('resources')) declared['resources'] = 'map';
     for (const d of safeCheckCel(expression, declared)) {
       if (d.kind === 'undeclared' && d.identifier !== undefined) {
+        // The Go loader only parses CEL; at run time the name is null.
         const guess = closest(d.identifier, [...scope.names]);
-        report.error(
+        report.warning(
           path,
-          `CEL: undeclared reference to \`${d.identifier}\``,
+          `CEL: undeclared reference to \`${d.identifier}\` (no value at run time)`,
           hintFor(guess, d.identifier, task),
         );
       } else {
@@ -133,13 +186,16 @@ export function checkTaskSemantics(
     call: { url: string; body?: string | undefined; headers: { name: string; value: string }[] },
     path: SemanticPath,
     scope: Scope,
+    go: GoScope = 'global',
   ): void => {
-    checkTemplate(call.url, [...path, 'url'], scope);
-    if (call.body !== undefined) checkTemplate(call.body, [...path, 'body'], scope);
+    checkTemplate(call.url, [...path, 'url'], scope, go);
+    if (call.body !== undefined) checkTemplate(call.body, [...path, 'body'], scope, go);
     call.headers.forEach((h, i) => {
-      checkTemplate(h.value, [...path, 'headers', i, 'value'], scope);
+      checkTemplate(h.value, [...path, 'headers', i, 'value'], scope, go);
     });
   };
+  // A param's api_call is checked by Go against the builtins and the params before it.
+  const goParams = new Set<string>(GO_BUILTINS);
 
   // --- params ------------------------------------------------------------------------------
   const seenParams = new Map<string, number>();
@@ -150,6 +206,7 @@ export function checkTaskSemantics(
       if (name) {
         cel.add(name);
         tpl.add(name);
+        goParams.add(name);
       }
       return;
     }
@@ -159,9 +216,11 @@ export function checkTaskSemantics(
         [...path, 'name'],
         `param \`${param.name}\` is declared again (first at params[${first}]); this later value replaces it`,
       );
-    } else seenParams.set(param.name, i);
+    } else if (param.name !== '') seenParams.set(param.name, i);
+    checkName(param.name, [...path, 'name']);
     const source = param.source;
-    if (source.kind === 'api_call') checkApiCall(source.api_call, [...path, 'source', 'api_call'], tpl);
+    if (source.kind === 'api_call')
+      checkApiCall(source.api_call, [...path, 'source', 'api_call'], tpl, new Set(goParams));
     if (source.kind === 'expression')
       checkExpression(source.expression, [...path, 'source', 'expression'], cel);
     if (
@@ -181,6 +240,7 @@ export function checkTaskSemantics(
     }
     cel.add(param.name);
     tpl.add(param.name);
+    goParams.add(param.name);
   });
 
   // --- preconditions -----------------------------------------------------------------------
@@ -204,21 +264,30 @@ export function checkTaskSemantics(
     if (pre.api_call) checkApiCall(pre.api_call, [...path, 'api_call'], tpl);
     // Captures read the API response (unknown keys at load time): only their syntax is checked.
     pre.capture.forEach((c, j) => {
+      checkName(c.name, [...path, 'capture', j, 'name']);
       if (c.kind === 'expression') checkSyntax(c.expression, [...path, 'capture', j, 'expression'], report);
     });
     if (pre.api_call) {
       cel.add(pre.name);
       tpl.add(pre.name);
     }
-    for (const c of pre.capture) {
-      cel.add(c.name);
-      tpl.add(c.name);
+    // Written capture names too: a salvaged precondition may have lost a capture that failed.
+    const written = rawItem(['preconditions'], i)['capture'];
+    const captureNames = [
+      ...pre.capture.map((c) => c.name),
+      ...(Array.isArray(written) ? written.map((c) => (isPlainMap(c) ? c['name'] : undefined)) : []),
+    ];
+    for (const n of captureNames) {
+      if (typeof n !== 'string') continue;
+      cel.add(n);
+      tpl.add(n);
     }
     pre.conditions.forEach((cond, j) => {
       const root = rootOf(cond.field);
       if (root !== '' && !/^[{$[]/.test(cond.field) && !cel.names.has(root)) {
+        // The Go loader does not look at condition fields; the field is absent at run time.
         const guess = closest(root, [...cel.names]);
-        report.error(
+        report.warning(
           [...path, 'conditions', j, 'field'],
           `condition field refers to undeclared \`${root}\``,
           hintFor(guess, root, task),
@@ -231,9 +300,13 @@ export function checkTaskSemantics(
   // --- resources ---------------------------------------------------------------------------
   const resourceNames = new Map<string, string>();
   const claimResourceName = (name: string, where: string, path: SemanticPath): void => {
+    if (name === '') return;
     const first = resourceNames.get(name);
     if (first !== undefined) {
-      report.error(path, `name \`${name}\` is already used by ${first}: both would be \`resources.${name}\``);
+      const message = `name \`${name}\` is already used by ${first}: both would be \`resources.${name}\``;
+      // The Go loader refuses two resources of one name, not a nested discovery's clash.
+      if (where.includes('nested') || first.includes('nested')) report.warning(path, message);
+      else report.error(path, message);
     } else resourceNames.set(name, where);
   };
   const celRes = cel.clone();
@@ -242,6 +315,17 @@ export function checkTaskSemantics(
     const path: SemanticPath = ['resources', i];
     if (!res) return;
     claimResourceName(res.name, `resources[${i}]`, [...path, 'name']);
+    // The Go adapter ignores these; they are probably meant for a Maestro resource.
+    if (res.transport.client !== 'maestro' && res.transport.maestro !== undefined)
+      report.warning(
+        [...path, 'transport', 'maestro'],
+        '`transport.maestro` is ignored: the resource uses `client: kubernetes`',
+      );
+    if (res.transport.client !== 'maestro' && res.nested_discoveries.length > 0)
+      report.warning(
+        [...path, 'nested_discoveries'],
+        'nested_discoveries look inside a ManifestWork: ignored without `client: maestro`',
+      );
     res.nested_discoveries.forEach((nd, j) => {
       claimResourceName(nd.name, `resources[${i}].nested_discoveries[${j}]`, [
         ...path,
@@ -256,7 +340,15 @@ export function checkTaskSemantics(
         [...path, 'transport', 'maestro', 'target_cluster'],
         tpl,
       );
-    checkManifest(res.manifest, [...path, 'manifest'], tpl, checkTemplate, inspectTemplate, report);
+    checkManifest(
+      res.manifest,
+      [...path, 'manifest'],
+      tpl,
+      checkTemplate,
+      inspectTemplate,
+      report,
+      goRefuses,
+    );
     const discoveries: [SemanticPath, typeof res.discovery][] = [
       [[...path, 'discovery'], res.discovery],
       ...res.nested_discoveries.map((nd, j): [SemanticPath, typeof res.discovery] => [
@@ -293,6 +385,7 @@ export function checkTaskSemantics(
     const path: SemanticPath = ['post', 'payloads', i];
     if (!payload) return;
     duplicate(seenPayloads, payload.name, i, 'post.payloads', [...path, 'name'], report);
+    checkName(payload.name, [...path, 'name']);
     if (payload.when) checkExpression(payload.when.expression, [...path, 'when', 'expression'], celRes);
     if (!payload.build_ref) {
       walkBuild(payload.build, [...path, 'build'], (kind, text, p) =>
@@ -300,9 +393,11 @@ export function checkTaskSemantics(
       );
     } else {
       const file = payload.build_ref.path;
+      // The Go loader does not look inside a build_ref: an undeclared name only warns.
       const inRef: SemanticReporter = {
         ...report,
         error: (p, message, hint) => report.inFile(file, 0, 0, p, message, hint),
+        warning: (p, message, hint) => report.inFile(file, 0, 0, p, message, hint, 'warning'),
       };
       walkBuild(payload.build, [...path, 'build_ref'], (kind, text) => {
         if (kind === 'template') {
@@ -310,14 +405,23 @@ export function checkTaskSemantics(
           try {
             for (const ref of new Set(inspectTemplate(text, file).fieldRefs.map(rootOf))) {
               if (ref !== '' && !tplPost.names.has(ref))
-                inRef.error([...path, 'build_ref'], `undefined template variable \`.${ref}\``);
+                inRef.warning(
+                  [...path, 'build_ref'],
+                  `undefined template variable \`.${ref}\` (rendering fails at run time)`,
+                );
             }
           } catch (err) {
             inRef.error([...path, 'build_ref'], `template error: ${messageOf(err)}`);
           }
         } else {
           for (const d of safeCheckCel(text, declaredOf(celRes))) {
-            inRef.error([...path, 'build_ref'], `CEL ${d.kind} error: ${stripExpression(d.message, text)}`);
+            if (d.kind === 'undeclared')
+              inRef.warning(
+                [...path, 'build_ref'],
+                `CEL: undeclared reference to \`${d.identifier}\` (no value at run time)`,
+              );
+            else
+              inRef.error([...path, 'build_ref'], `CEL ${d.kind} error: ${stripExpression(d.message, text)}`);
           }
         }
       });
@@ -337,6 +441,8 @@ export function checkTaskSemantics(
     const path: SemanticPath = ['post', 'post_actions', i];
     if (!action) return;
     duplicate(seenActions, action.name, i, 'post.post_actions', [...path, 'name'], report);
+    if (!action.api_call && !action.log)
+      report.warning(path, 'a post action with neither `api_call` nor `log` does nothing');
     if (action.api_call) checkApiCall(action.api_call, [...path, 'api_call'], tplActions);
     if (action.when) checkExpression(action.when.expression, [...path, 'when', 'expression'], celActions);
   });
@@ -356,8 +462,11 @@ function duplicate(
   path: SemanticPath,
   report: SemanticReporter,
 ): void {
+  // The Go loader lets these through (both steps run, the later result wins): a warning.
+  if (name === '') return;
   const first = seen.get(name);
-  if (first !== undefined) report.error(path, `duplicate name \`${name}\` (first used at ${list}[${first}])`);
+  if (first !== undefined)
+    report.warning(path, `duplicate name \`${name}\` (first used at ${list}[${first}]); the later one wins`);
   else seen.set(name, index);
 }
 
@@ -376,6 +485,7 @@ function checkManifest(
   checkTemplate: (text: string, path: SemanticPath, scope: Scope) => void,
   inspectTemplate: TemplateInspector | undefined,
   report: SemanticReporter,
+  goRefuses: GoRefuses,
 ): void {
   if (manifest.kind === 'inline') {
     walkStrings(manifest.value, path, (text, p) => checkTemplate(text, p, scope), 0);
@@ -395,15 +505,59 @@ function checkManifest(
     if (ref === '' || scope.names.has(ref)) continue;
     const at = findInText(manifest.text, ref);
     const guess = closest(ref, [...scope.names]);
+    const refused = goRefuses(manifest.text, ref, 'global');
     report.inFile(
       manifest.path,
       at.line,
       at.column,
       [...path, 'ref'],
-      `undefined template variable \`.${ref}\``,
+      `undefined template variable \`.${ref}\`${refused ? '' : ' (rendering fails at run time)'}`,
       guess ? `did you mean \`.${guess}\`?` : undefined,
+      refused ? 'error' : 'warning',
     );
   }
+}
+
+type GoRefuses = (text: string, ref: string, go: GoScope) => boolean;
+
+/**
+ * Would the Go loader refuse `ref` in this template? It matches `{{ .name }}` forms only, and
+ * knows every param, capture and payload by name, `resources.<name>` for each resource, and
+ * its builtins, wherever they are declared (except in a param's api_call: earlier params only).
+ */
+function goTemplateCheck(task: SemanticTask): GoRefuses {
+  const names = (section: string[], items: ({ name: string } | undefined)[]) =>
+    items.map((item, i) => item?.name ?? nameAt(task.raw, [...section, i]));
+  const declared = new Set<string>(GO_BUILTINS);
+  for (const n of names(['params'], task.params)) if (n) declared.add(n);
+  for (const n of names(['post', 'payloads'], task.payloads)) if (n) declared.add(n);
+  task.preconditions.forEach((pre, i) => {
+    const captures = pre?.capture ?? valueAt(task.raw, ['preconditions', i, 'capture']);
+    if (!Array.isArray(captures)) return;
+    for (const c of captures as unknown[]) {
+      const n = isPlainMap(c) ? c['name'] : undefined;
+      if (typeof n === 'string' && n !== '') declared.add(n);
+    }
+  });
+  const resources = new Set(names(['resources'], task.resources).filter((n): n is string => !!n));
+  return (text, ref, go) => {
+    if (go === 'none') return false;
+    const known = go === 'global' ? declared : go;
+    for (const m of text.matchAll(GO_TEMPLATE_VAR)) {
+      const name = m[1]!;
+      const [root, second] = name.split('.');
+      if (root !== ref || known.has(name) || known.has(root)) continue;
+      if (go === 'global' && root === 'resources' && second !== undefined && resources.has(second)) continue;
+      return true;
+    }
+    return false;
+  };
+}
+
+function nameAt(raw: unknown, path: (string | number)[]): string | undefined {
+  const item = valueAt(raw, path);
+  const name = isPlainMap(item) ? item['name'] : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** "adapter.name" -> "adapter"; ".clusterId" -> "clusterId". */

@@ -87,7 +87,7 @@ describe('hyperfleet-adapter validate', () => {
     );
     expect(warned.code).toBe(0);
     expect(warned.stderr).toMatch(
-      /^warning: .*task-config\.yaml:37:11 params\[6\]\.name: param `generation` is declared again/,
+      /^warning: .*task-config\.yaml:37:11 params\[6\]\.name: param `generation` is declared again/m,
     );
   });
 

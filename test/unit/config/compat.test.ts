@@ -228,16 +228,17 @@ describe('e2e-cl-maestro, normalized', () => {
       type: 'int',
       required: true,
     });
+    // In file order: adapter config first.
     expect(warnings).toEqual([
-      expect.objectContaining({
-        path: 'params[6].name',
-        line: 37,
-        message: expect.stringContaining('first at params[1]'),
-      }),
       // The example ships base_url CHANGE_ME, replaced by HYPERFLEET_API_BASE_URL at deploy time.
       expect.objectContaining({
         path: 'clients.hyperfleet_api.base_url',
         message: expect.stringContaining('CHANGE_ME'),
+      }),
+      expect.objectContaining({
+        path: 'params[6].name',
+        line: 37,
+        message: expect.stringContaining('first at params[1]'),
       }),
     ]);
   });
