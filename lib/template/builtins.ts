@@ -107,7 +107,7 @@ function slice(item: unknown, indexes: unknown[]): unknown {
   let len: number;
   if (typeof cur === 'string') {
     if (indexes.length === 3) throw new FuncError('cannot 3-index slice a string');
-    len = cap = utf8Length(cur);
+    len = cap = Buffer.byteLength(cur, 'utf8');
   } else if (Array.isArray(cur)) {
     len = cap = cur.length;
   } else {
@@ -121,7 +121,12 @@ function slice(item: unknown, indexes: unknown[]): unknown {
   if (idx[0]! > idx[1]!) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1]! > idx[2]!)
     throw new FuncError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  if (typeof cur === 'string') return utf8Decode(utf8Bytes(cur).slice(idx[0], idx[1]));
+  if (typeof cur === 'string') {
+    // ASCII text indexes the same by byte and by unit: a plain slice shares the string's
+    // memory, where re-encoding would copy it (a template recursing on `slice . 1`).
+    if (len === cur.length) return cur.slice(idx[0], idx[1]);
+    return utf8Decode(utf8Bytes(cur).slice(idx[0], idx[1]));
+  }
   return (cur as unknown[]).slice(idx[0], idx[1]);
 }
 

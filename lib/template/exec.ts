@@ -44,7 +44,8 @@ export class ExecFailure extends Error {
 }
 
 /** Limits that keep hostile templates from hanging or exhausting the stack. */
-export const LIMITS = { templateDepth: 100, rangeIterations: 1_000_000, outputChars: 64 * 1024 * 1024 };
+/** templateDepth is Go's maxExecDepth. */
+export const LIMITS = { templateDepth: 100_000, rangeIterations: 1_000_000, outputChars: 64 * 1024 * 1024 };
 
 const BREAK = Symbol('break');
 const CONTINUE = Symbol('continue');
@@ -65,6 +66,29 @@ interface Variable {
   v: unknown;
   wrapped: boolean;
 }
+
+interface RangeFrame {
+  k: 'range';
+  r: BranchNode;
+  dot: Dot;
+  /** vars length before the pipeline's declarations, and after them (each body's scope). */
+  outer: number;
+  mark: number;
+  pos: number;
+  count: number;
+  source: 'none' | 'int' | 'list' | 'map';
+  val: unknown;
+  keys: string[];
+  /** An iteration's body is on the stack above (its scope is restored when it returns). */
+  busy: boolean;
+  ran: boolean;
+}
+
+type Frame =
+  | { k: 'list'; dot: Dot; nodes: Node[]; i: number }
+  | { k: 'scope'; mark: number }
+  | { k: 'template'; vars: Variable[]; name: string }
+  | RangeFrame;
 
 export interface ExecContext {
   funcs: Record<string, TemplateFunc>;
@@ -122,7 +146,66 @@ class State {
     x.wrapped = wrapped;
   }
 
-  walk(dot: Dot, node: Node): void {
+  /**
+   * Walks the tree with an explicit stack, so the depth of nested {{template}} calls is
+   * bounded by Go's limit (100,000) and not by the JS call stack. Each frame is a list being
+   * walked, a range between iterations, or the scope to restore when a branch or a called
+   * template ends; `break`/`continue` unwind to the innermost range.
+   */
+  walk(dot: Dot, root: Node): void {
+    const stack: Frame[] = [];
+    this.step(dot, root, stack);
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1]!;
+      try {
+        switch (f.k) {
+          case 'list':
+            if (f.i < f.nodes.length) this.step(f.dot, f.nodes[f.i++]!, stack);
+            else stack.pop();
+            break;
+          case 'scope':
+            stack.pop();
+            this.vars.length = f.mark;
+            break;
+          case 'template':
+            stack.pop();
+            this.depth--;
+            this.vars = f.vars;
+            this.name = f.name;
+            break;
+          case 'range':
+            this.nextIteration(f, stack);
+            break;
+        }
+      } catch (e) {
+        if (e !== BREAK && e !== CONTINUE) throw e;
+        this.unwind(stack, e);
+      }
+    }
+  }
+
+  /** Pops to the innermost range and ends it (break) or resumes it (continue). */
+  private unwind(stack: Frame[], signal: typeof BREAK | typeof CONTINUE): void {
+    for (;;) {
+      const f = stack.pop();
+      if (f === undefined) throw signal;
+      if (f.k === 'scope') this.vars.length = f.mark;
+      else if (f.k === 'template') {
+        this.depth--;
+        this.vars = f.vars;
+        this.name = f.name;
+      } else if (f.k === 'range') {
+        this.vars.length = f.mark;
+        if (signal === CONTINUE) {
+          f.busy = false;
+          stack.push(f);
+        } else this.vars.length = f.outer;
+        return;
+      }
+    }
+  }
+
+  private step(dot: Dot, node: Node, stack: Frame[]): void {
     this.visit(node);
     switch (node.kind) {
       case 'action':
@@ -133,17 +216,22 @@ class State {
       case 'continue':
         throw CONTINUE;
       case 'if':
-      case 'with':
-        this.walkIfOrWith(dot, node);
+      case 'with': {
+        const mark = this.vars.length;
+        const v = this.evalPipeline(dot, node.pipe);
+        stack.push({ k: 'scope', mark });
+        if (isTrue(v)) this.pushList(node.kind === 'with' ? { v, wrapped: false } : dot, node.list, stack);
+        else if (node.elseList) this.pushList(dot, node.elseList, stack);
         return;
+      }
       case 'list':
-        for (const n of node.nodes) this.walk(dot, n);
+        this.pushList(dot, node, stack);
         return;
       case 'range':
-        this.walkRange(dot, node);
+        this.startRange(dot, node, stack);
         return;
       case 'template':
-        this.walkTemplate(dot, node);
+        this.callTemplate(dot, node, stack);
         return;
       case 'text':
         this.write(node.text);
@@ -151,6 +239,10 @@ class State {
       default:
         this.fail(`unknown node: ${nodeString(node)}`);
     }
+  }
+
+  private pushList(dot: Dot, list: ListNode, stack: Frame[]): void {
+    stack.push({ k: 'list', dot, nodes: list.nodes, i: 0 });
   }
 
   walkAction(dot: Dot, node: ActionNode): void {
@@ -164,99 +256,98 @@ class State {
     else this.write(v === undefined ? '<no value>' : formatValue(v, 'v', PLAIN, true));
   }
 
-  walkIfOrWith(dot: Dot, node: BranchNode): void {
-    const mark = this.vars.length;
-    try {
-      const v = this.evalPipeline(dot, node.pipe);
-      if (isTrue(v)) {
-        this.walk(node.kind === 'with' ? { v, wrapped: false } : dot, node.list);
-      } else if (node.elseList) {
-        this.walk(dot, node.elseList);
-      }
-    } finally {
-      this.vars.length = mark;
-    }
-  }
-
-  walkRange(dot: Dot, r: BranchNode): void {
-    this.visit(r);
+  private startRange(dot: Dot, r: BranchNode, stack: Frame[]): void {
     const outer = this.vars.length;
-    try {
-      const val = this.evalPipeline(dot, r.pipe);
-      const mark = this.vars.length;
-      const decl = r.pipe.decl;
-      const one = (index: unknown, elem: unknown, elemWrapped: boolean): boolean => {
-        if (++this.iterations > LIMITS.rangeIterations) this.fail('range iteration limit exceeded');
-        if (decl.length > 0) {
-          if (r.pipe.isAssign) {
-            if (decl.length > 1) this.setVar(decl[0]!.ident[0]!, index, false);
-            else this.setVar(decl[0]!.ident[0]!, elem, elemWrapped);
-          } else this.setTopVar(1, elem, elemWrapped);
-        }
-        if (decl.length > 1) {
-          if (r.pipe.isAssign) this.setVar(decl[1]!.ident[0]!, elem, elemWrapped);
-          else this.setTopVar(2, index, false);
-        }
-        try {
-          this.walk({ v: elem, wrapped: elemWrapped }, r.list);
-        } catch (e) {
-          if (e === BREAK) return false;
-          if (e !== CONTINUE) throw e;
-        } finally {
-          this.vars.length = mark;
-        }
-        return true;
-      };
-      let ran = false;
-      const iv = intOf(val);
-      if (iv !== undefined) {
-        if (decl.length > 1)
-          this.fail(`can't use ${formatValue(val, 'v', PLAIN, true)} to iterate over more than one variable`);
-        for (let i = 0n; i < iv; i++) {
-          ran = true;
-          const elem = typeof val === 'bigint' ? i : new GoInt(i);
-          if (!one(undefined, elem, false)) break;
-        }
-      } else if (Array.isArray(val)) {
-        for (let i = 0; i < val.length; i++) {
-          ran = true;
-          if (!one(new GoInt(BigInt(i)), val[i], true)) break;
-        }
-      } else if (isMap(val)) {
-        for (const k of mapKeys(val)) {
-          ran = true;
-          if (!one(k, val[k], true)) break;
-        }
-      } else if (val !== undefined) {
-        this.fail(`range can't iterate over ${formatValue(val, 'v', PLAIN, true)}`);
-      }
-      if (!ran && r.elseList) this.walk(dot, r.elseList);
-    } catch (e) {
-      if (e !== BREAK) throw e;
-    } finally {
-      this.vars.length = outer;
+    const val = this.evalPipeline(dot, r.pipe);
+    const frame: RangeFrame = {
+      k: 'range',
+      r,
+      dot,
+      outer,
+      mark: this.vars.length,
+      pos: 0,
+      count: 0,
+      source: 'none',
+      val,
+      keys: [],
+      busy: false,
+      ran: false,
+    };
+    const iv = intOf(val);
+    if (iv !== undefined) {
+      if (r.pipe.decl.length > 1)
+        this.fail(`can't use ${formatValue(val, 'v', PLAIN, true)} to iterate over more than one variable`);
+      frame.source = 'int';
+      frame.count = iv > BigInt(LIMITS.rangeIterations) ? LIMITS.rangeIterations + 1 : Number(iv);
+    } else if (Array.isArray(val)) {
+      frame.source = 'list';
+      frame.count = val.length;
+    } else if (isMap(val)) {
+      frame.source = 'map';
+      frame.keys = mapKeys(val);
+      frame.count = frame.keys.length;
+    } else if (val !== undefined) {
+      this.fail(`range can't iterate over ${formatValue(val, 'v', PLAIN, true)}`);
     }
+    stack.push(frame);
   }
 
-  walkTemplate(dot: Dot, t: TemplateNode): void {
-    this.visit(t);
+  /** On top of the stack again: the previous body (if any) is done; run the next one or end. */
+  private nextIteration(f: RangeFrame, stack: Frame[]): void {
+    const { r } = f;
+    if (f.busy) this.vars.length = f.mark;
+    if (f.pos >= f.count) {
+      stack.pop();
+      this.vars.length = f.outer;
+      if (!f.ran && r.elseList) {
+        stack.push({ k: 'scope', mark: f.outer });
+        this.pushList(f.dot, r.elseList, stack);
+      }
+      return;
+    }
+    const i = f.pos++;
+    let index: unknown;
+    let elem: unknown;
+    let elemWrapped = true;
+    if (f.source === 'int') {
+      const n = BigInt(i);
+      elem = typeof f.val === 'bigint' ? n : new GoInt(n);
+      elemWrapped = false;
+    } else if (f.source === 'list') {
+      index = new GoInt(BigInt(i));
+      elem = (f.val as unknown[])[i];
+    } else {
+      index = f.keys[i];
+      elem = (f.val as Record<string, unknown>)[f.keys[i]!];
+    }
+    f.ran = true;
+    f.busy = true;
+    if (++this.iterations > LIMITS.rangeIterations) this.fail('range iteration limit exceeded');
+    const decl = r.pipe.decl;
+    if (decl.length > 0) {
+      if (r.pipe.isAssign) {
+        if (decl.length > 1) this.setVar(decl[0]!.ident[0]!, index, false);
+        else this.setVar(decl[0]!.ident[0]!, elem, elemWrapped);
+      } else this.setTopVar(1, elem, elemWrapped);
+    }
+    if (decl.length > 1) {
+      if (r.pipe.isAssign) this.setVar(decl[1]!.ident[0]!, elem, elemWrapped);
+      else this.setTopVar(2, index, false);
+    }
+    this.pushList({ v: elem, wrapped: elemWrapped }, r.list, stack);
+  }
+
+  private callTemplate(dot: Dot, t: TemplateNode, stack: Frame[]): void {
     const tmpl = this.ctx.defines.get(t.name);
     if (tmpl === undefined) this.fail(`template ${JSON.stringify(t.name)} not defined`);
     if (this.depth >= LIMITS.templateDepth)
       this.fail(`exceeded maximum template depth (${LIMITS.templateDepth})`);
     const v = t.pipe ? this.evalPipeline(dot, t.pipe) : undefined;
-    const savedVars = this.vars;
-    const savedName = this.name;
+    stack.push({ k: 'template', vars: this.vars, name: this.name });
     this.vars = [{ name: '$', v, wrapped: false }];
     this.name = t.name;
     this.depth++;
-    try {
-      this.walk({ v, wrapped: false }, tmpl);
-    } finally {
-      this.depth--;
-      this.vars = savedVars;
-      this.name = savedName;
-    }
+    this.pushList({ v, wrapped: false }, tmpl, stack);
   }
 
   evalPipeline(dot: Dot, pipe: PipeNode): unknown {

@@ -335,6 +335,22 @@ const defs = [
 ];
 for (const t of defs) add('define', t, { a: 'A', items: [{ name: 'i1' }, { name: 'i2' }], l: [1, 2, 3] });
 
+// ---------- nested template calls up to Go's limit (maxExecDepth 100,000) ----------
+const descend = '{{ define "r" }}{{ if . }}x{{ template "r" (slice . 1) }}{{ end }}{{ end }}{{ template "r" .s }}';
+for (const n of [99_998, 99_999, 100_000]) add('depth', descend, { s: 'a'.repeat(n) });
+add(
+  'depth',
+  '{{ define "r" }}{{ range $i, $e := .l }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ if eq $i 3 }}{{ break }}{{ end }}' +
+    '{{ $e }}{{ end }}{{ with .n }}({{ template "r" . }}){{ else }}.{{ end }}{{ end }}{{ template "r" . }}',
+  { l: [1, 2, 3, 4], n: { l: [5, 6, 7, 8], n: { l: [9], n: null } } },
+);
+add(
+  'depth',
+  '{{ define "r" }}{{ $d := . }}{{ range .l }}{{ template "leaf" . }}{{ end }}{{ $d.k }}{{ end }}' +
+    '{{ define "leaf" }}<{{ . }}>{{ end }}{{ range $x := .items }}{{ template "r" $x }}{{ else }}none{{ end }}',
+  { items: [{ l: ['a', 'b'], k: 1 }, { l: [], k: 2 }] },
+);
+
 // ---------- missingkey=error and field access ----------
 const fieldData = { a: { b: { c: 'deep' } }, n: null, l: [{ x: 1 }], s: 'str', num: 1, m: { 'key-with-dash': 1, Upper: 2 } };
 const fields = [

@@ -149,9 +149,22 @@ describe('limits', () => {
     expect(e.reason).toBe('range iteration limit exceeded');
   });
 
-  it('bounds recursive template calls', () => {
+  it("bounds recursive template calls at Go's 100,000, not at the JS stack", () => {
     const e = errorOf(() => render('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {}));
-    expect(e.reason).toMatch(/exceeded maximum template depth/);
+    expect(e.reason).toBe('exceeded maximum template depth (100000)');
+    // 99,999 nested calls, each level writing: the whole output comes back.
+    const descend =
+      '{{ define "r" }}{{ if . }}x{{ template "r" (slice . 1) }}{{ end }}{{ end }}{{ template "r" .s }}';
+    const out = render(descend, { s: 'a'.repeat(99_999) });
+    expect(out).toBe('x'.repeat(99_999));
+  });
+
+  it('unwinds break and continue through nested template calls', () => {
+    const t =
+      '{{ define "r" }}{{ range $i, $e := .l }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ if eq $i 3 }}{{ break }}{{ end }}' +
+      '{{ $e }}{{ end }}{{ with .n }}({{ template "r" . }}){{ else }}.{{ end }}{{ end }}{{ template "r" . }}';
+    const data = { l: [1n, 2n, 3n, 4n], n: { l: [5n, 6n, 7n, 8n], n: { l: [9n], n: null } } };
+    expect(render(t, data)).toBe('13(57(9.))');
   });
 
   it('bounds nesting depth at parse time', () => {
