@@ -4,7 +4,13 @@
  * cluster is an in-memory transport seeded from a discovery-overrides file. Prints a trace
  * of every phase (text or JSON) and exits 1 when the execution failed, 2 on bad input.
  */
-import { ConfigError, loadConfigPair, parseMounts } from '../config/index.ts';
+import {
+  ConfigError,
+  type FlagValues,
+  type LoadedConfigPair,
+  loadConfigPair,
+  parseMounts,
+} from '../config/index.ts';
 import {
   type ApiResponsesFile,
   cannedFetch,
@@ -14,11 +20,10 @@ import {
 } from '../dryrun/api-responses.ts';
 import { type ExecutionResult, execute } from '../executor/executor.ts';
 import { HyperfleetApiClient } from '../hyperfleet-api/index.ts';
-import { createLogger } from '../observability/logger.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
 import { EventRejectedError, parseEvent, requiredEventFields } from '../runtime/event.ts';
 import { MemoryTransport, type TransportRecord } from '../transport/memory.ts';
 import type { KubeObject } from '../transport/types.ts';
-import { type FlagSpecs, parseArgs, UsageError } from './args.ts';
 import { type DryRunReport, formatText } from './dry-run-report.ts';
 
 export interface DryRunOptions {
@@ -33,6 +38,12 @@ export interface DryRunOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** A fixed clock, for reproducible output. */
   now?: () => Date;
+  /** The Go adapter's override flags (`hyperfleet-api-base-url`, ...): flag > env > file. */
+  flags?: FlagValues;
+  /** The run's logger (default: silent, debug with `verbose`, on stderr). */
+  log?: Logger;
+  /** Called once the configuration loaded (its warnings, `debug_config`). */
+  onLoaded?: (config: LoadedConfigPair) => void;
 }
 
 export interface Io {
@@ -84,7 +95,10 @@ export async function dryRun(
     taskConfigFile: options.taskConfigFile,
     mounts,
     env,
+    purpose: 'dry-run',
+    ...(options.flags ? { flags: options.flags } : {}),
   });
+  options.onLoaded?.(config);
   const rawEvent = (await readJson(options.eventFile, 'event file')) as Record<string, unknown>;
   const event = parseEvent(rawEvent, requiredEventFields(config.task));
   const responses: ApiResponsesFile | undefined = options.apiResponsesFile
@@ -108,7 +122,8 @@ export async function dryRun(
     fetch: canned.fetch,
     sleep: async () => {},
   });
-  const log = createLogger({ level: options.verbose ? 'debug' : 'silent', destination: process.stderr });
+  const log =
+    options.log ?? createLogger({ level: options.verbose ? 'debug' : 'silent', destination: process.stderr });
   const result = await execute(config, event.data, AbortSignal.timeout(60_000), {
     api,
     transports: async (client) => transports[client],
@@ -135,11 +150,6 @@ function toJson(value: unknown): string {
   );
 }
 
-const USAGE = `Usage: hyperfleet-adapter dry-run --config <adapter-config.yaml> --task-config <task-config.yaml>
-         --event <cloudevent.json> [--api-responses <file>] [--discovery <file>]
-         [--mount /etc/adapter=<dir>]... [--output text|json] [--verbose]
-`;
-
 export async function runDryRun(options: DryRunOptions, io: Io): Promise<number> {
   try {
     const { report, result } = await dryRun(options);
@@ -152,104 +162,4 @@ export async function runDryRun(options: DryRunOptions, io: Io): Promise<number>
     }
     throw err;
   }
-}
-
-/** The flag names of each spelling: ours, and the Go adapter's `serve --dry-run-*`. */
-interface Spelling {
-  command: string;
-  event: string;
-  apiResponses: string;
-  discovery: string;
-  output: string;
-  verbose: string;
-}
-
-const DRY_RUN: Spelling = {
-  command: 'dry-run',
-  event: 'event',
-  apiResponses: 'api-responses',
-  discovery: 'discovery',
-  output: 'output',
-  verbose: 'verbose',
-};
-
-const SERVE: Spelling = {
-  command: 'serve',
-  event: 'dry-run-event',
-  apiResponses: 'dry-run-api-responses',
-  discovery: 'dry-run-discovery',
-  output: 'dry-run-output',
-  verbose: 'dry-run-verbose',
-};
-
-export function main(argv: string[], io: Io = process): Promise<number> {
-  return runWith(argv, io, DRY_RUN);
-}
-
-/** The Go adapter's spelling: `serve --dry-run-event ... --dry-run-api-responses ...`. */
-export function serveMain(argv: string[], io: Io = process): Promise<number> {
-  return runWith(argv, io, SERVE);
-}
-
-async function runWith(argv: string[], io: Io, names: Spelling): Promise<number> {
-  const specs: FlagSpecs = {
-    config: { type: 'string', short: 'c' },
-    'task-config': { type: 'string', short: 't' },
-    [names.event]: { type: 'string' },
-    [names.apiResponses]: { type: 'string' },
-    [names.discovery]: { type: 'string' },
-    [names.output]: { type: 'string' },
-    [names.verbose]: { type: 'boolean' },
-    mount: { type: 'string', multiple: true },
-  };
-  let flags: Record<string, string | boolean | string[] | undefined>;
-  try {
-    const parsed = parseArgs(argv, specs);
-    if (parsed.positionals.length > 0)
-      throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
-    flags = parsed.flags;
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`${names.command}: ${err.message}\n${USAGE}`);
-    return 2;
-  }
-  const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
-  if (names === SERVE && !str(names.event)) {
-    io.stderr.write(
-      'serve: this product serves events as a Knative function (npm start); only the dry-run mode (--dry-run-event) runs from the CLI\n',
-    );
-    return 2;
-  }
-  const config = str('config') ?? process.env['HYPERFLEET_ADAPTER_CONFIG'];
-  const taskConfig = str('task-config') ?? process.env['HYPERFLEET_TASK_CONFIG'];
-  const event = str(names.event);
-  const output = str(names.output) ?? 'text';
-  if (!config || !taskConfig || !event) {
-    const missing = [
-      !config && '--config',
-      !taskConfig && '--task-config',
-      !event && `--${names.event}`,
-    ].filter(Boolean);
-    io.stderr.write(`${names.command}: missing ${missing.join(', ')}\n${USAGE}`);
-    return 2;
-  }
-  if (output !== 'text' && output !== 'json') {
-    io.stderr.write(`${names.command}: --${names.output} must be text or json\n`);
-    return 2;
-  }
-  const apiResponsesFile = str(names.apiResponses);
-  const discoveryFile = str(names.discovery);
-  return runDryRun(
-    {
-      configFile: config,
-      taskConfigFile: taskConfig,
-      eventFile: event,
-      ...(apiResponsesFile ? { apiResponsesFile } : {}),
-      ...(discoveryFile ? { discoveryFile } : {}),
-      mounts: (flags['mount'] as string[] | undefined) ?? [],
-      output,
-      verbose: flags[names.verbose] === true,
-    },
-    io,
-  );
 }

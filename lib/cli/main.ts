@@ -1,30 +1,36 @@
-#!/usr/bin/env node
 /**
  * The command line: `validate`, `dry-run` (also spelled as the Go adapter's
- * `serve --dry-run-event ...`), `demo`. Each command loads only what it uses.
+ * `serve --dry-run-event ...`), `config-dump`, `demo`. Each command loads only what it uses.
+ * Started by bin/hyperfleet-adapter.js, which finds a Node that can run it.
  */
 const USAGE = `Usage: hyperfleet-adapter <command> [flags]
 
 Commands:
-  validate  --config <adapter-config.yaml> --task-config <task-config.yaml> [--mount /etc/adapter=<dir>]...
-            Check a configuration; exit 0 with a summary, 1 listing every problem.
-  dry-run   --config <file> --task-config <file> --event <cloudevent.json>
-            [--api-responses <file>] [--discovery <file>] [--mount /etc/adapter=<dir>]...
-            [--output text|json] [--verbose]
-            Run one event through the adapter with no cluster and no API; print a trace of every phase.
-  serve     --dry-run-event <file> [--dry-run-api-responses <file>] [--dry-run-discovery <file>]
-            [--dry-run-output text|json] --config <file> --task-config <file>
-            The Go adapter's spelling of dry-run. (Serving events is the Knative function: npm start.)
-  demo      Dry-run the bundled example adapter (one direct and one Maestro resource) on a sample event.
+  validate     -c <adapter-config.yaml> -t <task-config.yaml> [--mount /etc/adapter=<dir>]... [--strict]
+               Check a configuration; exit 0 with a summary (and any warnings), 1 listing every problem.
+  dry-run      -c <file> -t <file> --event <cloudevent.json>
+               [--api-responses <file>] [--discovery <file>] [--mount /etc/adapter=<dir>]...
+               [--output text|json] [--verbose]
+               Run one event through the adapter with no cluster and no API; print a trace of every phase.
+  serve        --dry-run-event <file> [--dry-run-api-responses <file>] [--dry-run-discovery <file>]
+               [--dry-run-output text|json] [--dry-run-verbose] -c <file> -t <file>
+               The Go adapter's spelling of dry-run, with every flag of its serve command (--log-level,
+               --debug-config, overrides). Serving events is the Knative function: npm start.
+  config-dump  -c <file> -t <file> [override flags]
+               Print the merged configuration (files, env and flag overrides) as YAML, secrets redacted.
+  demo         Dry-run the bundled example adapter (one direct and one Maestro resource) on a sample event.
+
+Every command takes --help.
 `;
 
 type Main = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Main>> = {
-  validate: async () => (await import('../lib/cli/validate.ts')).main,
-  'dry-run': async () => (await import('../lib/cli/dry-run.ts')).main,
-  serve: async () => (await import('../lib/cli/dry-run.ts')).serveMain,
-  demo: async () => (await import('../lib/cli/demo.ts')).main,
+  validate: async () => (await import('./validate.ts')).main,
+  'dry-run': async () => (await import('./dry-run-flags.ts')).main,
+  serve: async () => (await import('./dry-run-flags.ts')).serveMain,
+  'config-dump': async () => (await import('./validate.ts')).configDumpMain,
+  demo: async () => (await import('./demo.ts')).main,
 };
 
 async function run(argv: string[]): Promise<number> {
