@@ -16,6 +16,8 @@ export interface PostgresHandle {
   database: string;
   dataDir: string;
   logFile: string;
+  /** e.g. 15.10, from `postgres --version`. */
+  version: string;
 }
 
 type Say = (line: string) => void;
@@ -135,6 +137,8 @@ export async function startPostgres(
     async () => (readFileSync(logFile, 'utf8').includes('ready to accept connections') ? true : undefined),
     { what: 'postgres', timeoutMs: 30_000, pid, logs: [logFile], intervalMs: 100 },
   );
+  const version =
+    (await runCapture(join(binDir, 'postgres'), ['--version'])).stdout.match(/\d+(\.\d+)+/)?.[0] ?? '';
   const handle: PostgresHandle = {
     pid,
     host: '127.0.0.1',
@@ -143,23 +147,35 @@ export async function startPostgres(
     database: 'postgres',
     dataDir,
     logFile,
+    version,
   };
-  const createdb = join(binDir, 'createdb');
-  if (existsSync(createdb)) {
-    const res = await runCapture(createdb, [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-U',
-      'postgres',
-      'maestro',
-    ]);
-    if (res.code !== 0)
-      throw new StackError('STACK_POSTGRES_FAILED', `createdb: ${res.stderr.trim()}`, { logs: [logFile] });
+  if (existsSync(join(binDir, 'createdb'))) {
+    await createDatabase(handle, 'maestro');
     handle.database = 'maestro';
   }
   return handle;
+}
+
+/** Creates a database on the run's cluster (each peer that migrates a schema gets its own). */
+export async function createDatabase(
+  handle: { host: string; port: number; user: string; logFile: string },
+  name: string,
+): Promise<void> {
+  const binDir = await findBinDir();
+  if (binDir === undefined) throw new StackError('STACK_POSTGRES_MISSING', 'no PostgreSQL binaries');
+  const res = await runCapture(join(binDir, 'createdb'), [
+    '-h',
+    handle.host,
+    '-p',
+    String(handle.port),
+    '-U',
+    handle.user,
+    name,
+  ]);
+  if (res.code !== 0)
+    throw new StackError('STACK_POSTGRES_FAILED', `createdb ${name}: ${res.stderr.trim()}`, {
+      logs: [handle.logFile],
+    });
 }
 
 /** Fast shutdown (SIGINT: roll back sessions, checkpoint, exit), then the cluster's files go. */

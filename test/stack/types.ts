@@ -8,7 +8,7 @@ import type {} from 'vitest';
 export interface StackInfo {
   runId: string;
   runDir: string;
-  postgres: { host: string; port: number; user: string; database: string };
+  postgres: { host: string; port: number; user: string; database: string; version?: string };
   etcd: { clientUrl: string };
   kube: {
     /** https://127.0.0.1:<port> */
@@ -48,10 +48,71 @@ export interface StackInfo {
   ports?: Record<string, number>;
   /** Extra Maestro servers with gRPC TLS started by startMaestroTls, by name. */
   tls?: Record<string, MaestroTlsInfo>;
+  /** RabbitMQ node Sentinel publishes to; present when the stack started the HyperFleet peers. */
+  rabbitmq?: RabbitmqInfo;
+  /** The real HyperFleet API; present when the stack started the HyperFleet peers. */
+  hyperfleetApi?: HyperfleetApiInfo;
+  /** The real Sentinel instances, one per resource type; present with the HyperFleet peers. */
+  sentinel?: SentinelInfo;
   /** pid of every process the stack started, by role. */
   pids: Record<string, number>;
   /** Log file of every process, by role. */
   logs: Record<string, string>;
+}
+
+/** Which optional peer groups to start: `hyperfleet` is RabbitMQ, the HyperFleet API and Sentinel. */
+export type PeerGroup = 'hyperfleet';
+
+export interface RabbitmqInfo {
+  host: string;
+  /** AMQP 0-9-1 port (plain, loopback). */
+  port: number;
+  user: string;
+  /** Random per run; never logged. */
+  password: string;
+  /** The run's own vhost (not `/`). */
+  vhost: string;
+  /** amqp://user:password@host:port/vhost (vhost URL-encoded). */
+  url: string;
+  /** Erlang node name, for rabbitmqctl/rabbitmq-diagnostics with the run's HOME (cookie). */
+  nodeName: string;
+  /** Debian package version, e.g. 3.10.8. */
+  version: string;
+}
+
+export interface HyperfleetApiInfo {
+  /** e.g. http://127.0.0.1:<port>; the resources are under /api/hyperfleet/v1. */
+  baseUrl: string;
+  /** /healthz and /readyz. */
+  healthUrl: string;
+  metricsUrl: string;
+  /** Database of its own on the stack's PostgreSQL. */
+  database: string;
+  /** adapters.required: the adapter names the aggregated Reconciled condition waits for. */
+  requiredAdapters: { cluster: string[]; nodepool: string[] };
+  /** Commit the binary was built from. */
+  commit: string;
+}
+
+/** One Sentinel instance: it polls one resource type and publishes to one exchange. */
+export interface SentinelInstanceInfo {
+  resourceType: 'clusters' | 'nodepools';
+  /**
+   * RabbitMQ exchange Sentinel publishes to (hyperfleet-broker: the exchange is named after
+   * the topic, type `topic`, durable); bind with routing key `#`.
+   */
+  exchange: string;
+  exchangeType: 'topic';
+  /** The broker topic configured (`clients.broker.topic`); equal to `exchange`. */
+  topic: string;
+  pollInterval: string;
+  healthUrl: string;
+  metricsUrl: string;
+}
+
+export interface SentinelInfo {
+  commit: string;
+  instances: Record<'clusters' | 'nodepools', SentinelInstanceInfo>;
 }
 
 /** A Maestro server on the stack's database whose gRPC source API requires TLS and authorizes by RBAC. */
