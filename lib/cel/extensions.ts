@@ -2,6 +2,7 @@ import { type Environment, EvaluationError, Optional } from '@marcbachmann/cel-j
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { formatString } from './format.ts';
 import { compareStrings, quote, replace } from './go-strings.ts';
+import { timestampNanos } from './go-time.ts';
 import { replaceOperator } from './overrides.ts';
 
 /**
@@ -150,7 +151,7 @@ function sortKey(v: unknown): [string, unknown] {
   if (v instanceof UnsignedInt) return ['uint', v.value];
   if (typeof v === 'string') return ['string', v];
   if (typeof v === 'boolean') return ['bool', v];
-  if (v instanceof Date) return ['timestamp', v.getTime()];
+  if (v instanceof Date) return ['timestamp', timestampNanos(v)];
   if (v instanceof Duration) return ['duration', v.valueOf()];
   throw new ExtensionError('list elements must be comparable');
 }

@@ -1,4 +1,5 @@
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
+import { Timestamp } from './go-time.ts';
 
 /**
  * JSON text as Go's encoding/json writes it, because `toJson()` output ends up in status
@@ -93,7 +94,8 @@ export function goQuote(s: string): string {
 export function rfc3339Nano(d: Date): string {
   const iso = d.toISOString();
   const [base, frac] = [iso.slice(0, 19), iso.slice(20, 23)];
-  const trimmed = frac.replace(/0+$/, '');
+  const sub = d instanceof Timestamp ? String(d.subMillis).padStart(6, '0') : '';
+  const trimmed = `${frac}${sub}`.replace(/0+$/, '');
   return trimmed ? `${base}.${trimmed}Z` : `${base}Z`;
 }
 

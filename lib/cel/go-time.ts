@@ -4,9 +4,41 @@ import { Duration } from '@marcbachmann/cel-js/evaluator';
  * Timestamps and durations with cel-go's rules: timestamp(string) is Go's
  * time.Parse(time.RFC3339, s) then a range check (0001-01-01 to 9999-12-31T23:59:59.999999999
  * UTC); a duration is Go's time.Duration (int64 nanoseconds, so about ±292 years) parsed by
- * time.ParseDuration. Timestamps are JS Dates in the project value model, so they keep
- * milliseconds; durations keep nanoseconds.
+ * time.ParseDuration. Timestamps are JS Dates in the project value model; one CEL makes
+ * with digits past the millisecond is a Timestamp, a Date that also carries them.
  */
+
+/** A Date with nanosecond precision: `subMillis` nanoseconds (0..999,999) past getTime(). */
+export class Timestamp extends Date {
+  readonly subMillis: number;
+  constructor(ms: number, subMillis: number) {
+    super(ms);
+    this.subMillis = subMillis;
+  }
+}
+
+const MILLI = 1_000_000n;
+
+/** Nanoseconds since the epoch. */
+export function timestampNanos(d: Date): bigint {
+  return BigInt(d.getTime()) * MILLI + BigInt(d instanceof Timestamp ? d.subMillis : 0);
+}
+
+export function timestampFromNanos(n: bigint): Date {
+  let ms = n / MILLI;
+  let rest = n % MILLI;
+  if (rest < 0n) {
+    rest += MILLI;
+    ms -= 1n;
+  }
+  return rest === 0n ? new Date(Number(ms)) : new Timestamp(Number(ms), Number(rest));
+}
+
+export function compareTimestamps(a: Date, b: Date): number {
+  const x = timestampNanos(a);
+  const y = timestampNanos(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 export class TimeError extends Error {}
 
@@ -44,8 +76,11 @@ export function parseTimestamp(s: string): Date {
   }
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, Number((m[7] ?? '').slice(0, 3).padEnd(3, '0')));
-  return checkTimestamp(new Date(d.getTime() - offsetMinutes * 60_000));
+  d.setUTCHours(hour, minute, second, 0);
+  // Go keeps nine fraction digits and drops the rest.
+  const fraction = BigInt((m[7] ?? '').slice(0, 9).padEnd(9, '0'));
+  const nanos = BigInt(d.getTime() - offsetMinutes * 60_000) * MILLI + fraction;
+  return checkTimestamp(timestampFromNanos(nanos));
 }
 
 function leap(y: number): boolean {

@@ -23,6 +23,19 @@ interface OverloadSet {
 interface EngineRegistry {
   functionCandidates(receiver: boolean, name: string, argCount: number): OverloadSet;
   operatorCandidates(op: string): OverloadSet;
+  objectTypesByConstructor: Map<unknown, unknown>;
+}
+
+/** Makes instances of `subclass` values of the CEL type `base`'s instances have (a Date subclass). */
+export function registerSubclass(
+  env: Environment,
+  base: abstract new (...a: never[]) => unknown,
+  subclass: unknown,
+): void {
+  const types = registryOf(env).objectTypesByConstructor;
+  const type = types.get(base);
+  if (type === undefined) throw new Error('cel-js internals changed: no type registered for the base class');
+  types.set(subclass, type);
 }
 
 const registries = new WeakMap<Environment, EngineRegistry>();

@@ -6,14 +6,18 @@ import { rfc3339Nano } from './go-json.ts';
 import * as gostr from './go-strings.ts';
 import {
   checkTimestamp,
+  compareTimestamps,
   durationFromNanos,
   durationNanos,
   durationText,
   parseDuration,
   parseTimestamp,
+  Timestamp,
+  timestampFromNanos,
   timestampFromUnix,
+  timestampNanos,
 } from './go-time.ts';
-import { replaceFunction, replaceOperator } from './overrides.ts';
+import { registerSubclass, replaceFunction, replaceOperator } from './overrides.ts';
 import { regexMatches } from './regex.ts';
 import { celEquals } from './values.ts';
 
@@ -151,21 +155,24 @@ function registerArithmetic(env: Environment): void {
     if (b === 0n) fail('modulus by zero');
     return a === MIN_INT && b === -1n ? fail('integer overflow') : a % b;
   });
-  const ts = guarded((d: Date) => checkTimestamp(d));
+  const ts = guarded((n: bigint) => checkTimestamp(timestampFromNanos(n)));
   replaceOperator(env, '+', [`${TS} + ${GPD}: ${TS}`], `${TS} + ${GPD}`, (t: Date, d: Duration) =>
-    ts(new Date(t.getTime() + Number(durationNanos(d) / 1_000_000n))),
+    ts(timestampNanos(t) + durationNanos(d)),
   );
   // cel-js declares this one as returning a duration.
   replaceOperator(env, '+', [`${GPD} + ${TS}: ${GPD}`], `${GPD} + ${TS}: ${TS}`, (d: Duration, t: Date) =>
-    ts(new Date(t.getTime() + Number(durationNanos(d) / 1_000_000n))),
+    ts(timestampNanos(t) + durationNanos(d)),
   );
   replaceOperator(env, '-', [`${TS} - ${GPD}: ${TS}`], `${TS} - ${GPD}`, (t: Date, d: Duration) =>
-    ts(new Date(t.getTime() - Number(durationNanos(d) / 1_000_000n))),
+    ts(timestampNanos(t) - durationNanos(d)),
   );
   const dur = guarded((n: bigint) => durationFromNanos(n));
   replaceOperator(env, '-', [`${TS} - ${TS}: ${GPD}`], `${TS} - ${TS}: ${GPD}`, (a: Date, b: Date) =>
-    dur(BigInt(a.getTime() - b.getTime()) * 1_000_000n),
+    dur(timestampNanos(a) - timestampNanos(b)),
   );
+  replaceOperator(env, '==', [`${TS} == ${TS}: bool`], `${TS} == ${TS}`, (a: Date, b: Date) => {
+    return compareTimestamps(a, b) === 0;
+  });
   replaceOperator(env, '+', [`${GPD} + ${GPD}: ${GPD}`], `${GPD} + ${GPD}`, (a: Duration, b: Duration) =>
     dur(durationNanos(a) + durationNanos(b)),
   );
@@ -191,6 +198,9 @@ function registerArithmetic(env: Environment): void {
       },
     );
     env.registerOperator(`bytes ${op} bytes`, (a: Uint8Array, b: Uint8Array) => test(compareBytes(a, b)));
+    replaceOperator(env, op, [`${TS} ${op} ${TS}: bool`], `${TS} ${op} ${TS}`, (a: Date, b: Date) =>
+      test(compareTimestamps(a, b)),
+    );
   }
   replaceOperator(env, '==', [`${GPD} == ${GPD}: bool`], `${GPD} == ${GPD}`, (a: Duration, b: Duration) => {
     return durationNanos(a) === durationNanos(b);
@@ -288,6 +298,7 @@ function hasField(obj: unknown, key: string): boolean {
 }
 
 export function registerStdlib(env: Environment): void {
+  registerSubclass(env, Date, Timestamp);
   registerArithmetic(env);
   registerHas(env);
   registerStrings(env);

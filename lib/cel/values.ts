@@ -1,7 +1,7 @@
 import { Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { compareNumbers } from './extensions.ts';
-import { durationText } from './go-time.ts';
+import { compareTimestamps, durationText } from './go-time.ts';
 
 /**
  * CEL results back into the project's value model (the one templates share): int and uint
@@ -75,7 +75,7 @@ export function celEquals(a: unknown, b: unknown): boolean {
     return a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0;
   }
   if (a instanceof Date || b instanceof Date) {
-    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+    return a instanceof Date && b instanceof Date && compareTimestamps(a, b) === 0;
   }
   if (a instanceof Duration || b instanceof Duration) {
     return a instanceof Duration && b instanceof Duration && a.seconds === b.seconds && a.nanos === b.nanos;

@@ -5,6 +5,8 @@
  * In results, every number is tagged ($int, $uint, $double) so int-vs-double drift is visible.
  */
 
+import { rfc3339Nano } from '../../../lib/cel/go-json.ts';
+
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 export function encodeVars(v: unknown): Json {
@@ -62,7 +64,5 @@ function goFloatName(n: number): string {
 }
 
 function goTime(d: Date): string {
-  const iso = d.toISOString();
-  const frac = iso.slice(20, 23).replace(/0+$/, '');
-  return `${iso.slice(0, 19)}${frac ? `.${frac}` : ''}Z`;
+  return rfc3339Nano(d);
 }

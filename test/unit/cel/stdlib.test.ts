@@ -63,6 +63,11 @@ describe('cel-go standard library over cel-js', () => {
     expect(run('duration("1s") - duration("1500ms")')).toBe('-0.5s');
     expect(run('duration("2562048h")')).toMatch(/^error: type conversion error/);
     expect(run('string(duration("90m"))')).toBe('5400s');
+    expect(run('string(timestamp("2026-01-01T00:00:00.123456789Z"))')).toBe('2026-01-01T00:00:00.123456789Z');
+    expect(run('timestamp("2026-01-01T00:00:00.0000001Z") > timestamp("2026-01-01T00:00:00Z")')).toBe(true);
+    const t = run('timestamp("2026-01-01T00:00:00.5000001Z")');
+    expect(t).toBeInstanceOf(Date);
+    expect((t as Date).toISOString()).toBe('2026-01-01T00:00:00.500Z');
   });
 
   it('reports a call with no overload of its arity as a program error, at evaluation', () => {
