@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTimes, ensureBinaries } from './build.ts';
 import { checkStack } from './health.ts';
-import { leftovers, startStack, stopStack } from './stack.ts';
+import { ensureHyperfleetBinaries, hyperfleetBuildTimes } from './hyperfleet-build.ts';
+import { ensureRabbitmqBinaries } from './rabbitmq.ts';
+import { defaultPeers, leftovers, startStack, stopStack } from './stack.ts';
 import type { StackInfo } from './types.ts';
 
 /**
@@ -31,6 +33,20 @@ function summary(info: StackInfo): string {
     `  kube         ${info.kube.server}  (kubeconfig ${info.kube.kubeconfigPath})`,
     `  maestro      REST ${info.maestro.httpUrl}  gRPC ${info.maestro.grpcAddress}  broker ${info.maestro.grpcBrokerAddress}`,
     `  consumers    ${info.maestro.consumers.join(', ')}`,
+    ...(info.hyperfleetApi === undefined
+      ? []
+      : [
+          `  hyperfleet   API ${info.hyperfleetApi.baseUrl}  required adapters ${JSON.stringify(info.hyperfleetApi.requiredAdapters)}`,
+        ]),
+    ...(info.rabbitmq === undefined
+      ? []
+      : [
+          `  rabbitmq     amqp://${info.rabbitmq.host}:${info.rabbitmq.port}/${info.rabbitmq.vhost} (user ${info.rabbitmq.user}; password in stack.json)`,
+        ]),
+    ...Object.values(info.sentinel?.instances ?? {}).map(
+      (s) =>
+        `  sentinel     ${s.resourceType} -> ${s.exchangeType} exchange ${s.exchange} every ${s.pollInterval}`,
+    ),
     `  logs         ${join(info.runDir, 'logs')}`,
     `  reuse:       export HYPERFLEET_STACK_FILE=${join(info.runDir, 'stack.json')}`,
   ].join('\n');
@@ -63,7 +79,7 @@ async function status(): Promise<number> {
   const health = await checkStack(info);
   for (const h of health) {
     process.stdout.write(
-      `${h.healthy ? 'ok  ' : 'FAIL'} ${h.role.padEnd(26)} pid ${String(h.pid ?? '-').padEnd(8)} ${h.detail}\n`,
+      `${h.healthy ? 'ok  ' : 'FAIL'} ${h.role.padEnd(24)} ${h.version.padEnd(13)} pid ${String(h.pid ?? '-').padEnd(8)} ${h.endpoint}  ${h.detail}\n`,
     );
   }
   return health.every((h) => h.healthy) ? 0 : 1;
@@ -88,8 +104,17 @@ async function down(): Promise<number> {
 }
 
 async function build(): Promise<number> {
-  const bins = await ensureBinaries();
-  process.stdout.write(`${JSON.stringify({ binaries: bins, buildSeconds: buildTimes() }, null, 2)}\n`);
+  const withHyperfleet = defaultPeers().includes('hyperfleet');
+  // The two builds share the machine; run together they overlap downloads with compiling.
+  const [bins, hyperfleet, rabbitmq] = await Promise.all([
+    ensureBinaries(),
+    withHyperfleet ? ensureHyperfleetBinaries() : undefined,
+    withHyperfleet ? ensureRabbitmqBinaries((l) => process.stderr.write(`[stack] ${l}\n`)) : undefined,
+  ]);
+  const buildSeconds = { ...buildTimes(), ...(withHyperfleet ? hyperfleetBuildTimes() : {}) };
+  process.stdout.write(
+    `${JSON.stringify({ binaries: { ...bins, ...hyperfleet, rabbitmq }, buildSeconds }, null, 2)}\n`,
+  );
   return 0;
 }
 

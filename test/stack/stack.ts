@@ -22,11 +22,14 @@ import {
 } from './canary.ts';
 import { createCa, createLeaf, createServiceAccountKey } from './certs.ts';
 import { StackError } from './errors.ts';
+import { DEFAULT_REQUIRED_ADAPTERS, startHyperfleetApi, startSentinel } from './hyperfleet.ts';
+import { ensureHyperfleetBinaries, type HyperfleetBinaries, hyperfleetCommits } from './hyperfleet-build.ts';
 import { applyCrd, startApiserver, startControllerManager, startEtcd, writeKubeconfig } from './kube.ts';
 import { ensureConsumer, migrate, startAgent, startServer, writeDbFiles } from './maestro.ts';
-import { startPostgres, stopPostgres } from './postgres.ts';
+import { createDatabase, startPostgres, stopPostgres } from './postgres.ts';
 import { freePort, isAlive, portInUse, stopProcess } from './proc.ts';
-import type { StackInfo } from './types.ts';
+import { startRabbitmq } from './rabbitmq.ts';
+import type { PeerGroup, StackInfo } from './types.ts';
 import { APPLIED_MANIFEST_WORK_CRD, OCM_API_VERSION } from './versions.ts';
 
 export type Say = (line: string) => void;
@@ -37,10 +40,49 @@ export interface StartOptions {
   say?: Say;
   /** Parent of the run dir; defaults to $TMPDIR. */
   baseDir?: string;
+  /**
+   * Optional peer groups: `hyperfleet` is RabbitMQ, the real HyperFleet API and one Sentinel per
+   * resource type. Default: HYPERFLEET_STACK_PEERS (comma-separated; empty or `none` for none),
+   * else `['hyperfleet']`.
+   */
+  peers?: PeerGroup[];
+  /** The API's adapters.required; default DEFAULT_REQUIRED_ADAPTERS. */
+  requiredAdapters?: { cluster: string[]; nodepool: string[] };
+  /** Sentinel's poll_interval (Go duration); default 2s. */
+  sentinelPollInterval?: string;
 }
 
 /** Order peers stop in: dependants first. Roles not listed (extra TLS servers) stop before all of them. */
-const STOP_ORDER = ['agent-', 'maestro', 'kube-controller-manager', 'kube-apiserver', 'etcd', 'postgres'];
+const STOP_ORDER = [
+  'agent-',
+  'sentinel-',
+  'hyperfleet-api',
+  'rabbitmq',
+  'epmd',
+  'maestro',
+  'kube-controller-manager',
+  'kube-apiserver',
+  'etcd',
+  'postgres',
+];
+
+/** The peer groups a start includes unless told otherwise (HYPERFLEET_STACK_PEERS, else all). */
+export function defaultPeers(): PeerGroup[] {
+  const env = process.env['HYPERFLEET_STACK_PEERS'];
+  if (env === undefined) return ['hyperfleet'];
+  const groups = env
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g !== '' && g !== 'none');
+  for (const g of groups) {
+    if (g !== 'hyperfleet')
+      throw new StackError(
+        'STACK_BAD_OPTION',
+        `HYPERFLEET_STACK_PEERS: unknown peer group '${g}' (known: hyperfleet)`,
+      );
+  }
+  return groups as PeerGroup[];
+}
 
 function stopRank(role: string): number {
   const i = STOP_ORDER.findIndex((p) => (p.endsWith('-') ? role.startsWith(p) : role === p));
@@ -54,8 +96,13 @@ function stopRank(role: string): number {
 export async function startStack(options: StartOptions = {}): Promise<StackInfo> {
   const say = options.say ?? defaultSay;
   const consumers = options.consumers ?? ['cluster1', 'cluster2'];
+  const peers = options.peers ?? defaultPeers();
+  const withHyperfleet = peers.includes('hyperfleet');
   const started = Date.now();
-  const bins = await ensureBinaries({ say });
+  const [bins, hfBins] = await Promise.all([
+    ensureBinaries({ say }),
+    withHyperfleet ? ensureHyperfleetBinaries({ say }) : undefined,
+  ]);
   const base = options.baseDir ?? tmpdir();
   await reapCrashedStarts(base, say);
   const runDir = mkdtempSync(join(base, 'hyperfleet-stack-'));
@@ -95,9 +142,28 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   try {
     // allSettled, not all: a failing branch must not leave the other still spawning peers
     // after the stop below has run.
+    const database = timed('postgres', () => startDatabase(info, port, log));
+    const rabbitmq =
+      hfBins === undefined ? Promise.resolve() : timed('rabbitmq', () => startBroker(info, port, log));
     const branches = await Promise.allSettled([
-      timed('database+maestro', () => startDatabaseAndMaestro(info, bins, consumers, port, log)),
+      database,
+      rabbitmq,
+      database.then(() => timed('maestro', () => startMaestro(info, bins, consumers, port, log))),
       timed('kube', () => startKube(info, bins, port, log)),
+      hfBins === undefined
+        ? Promise.resolve()
+        : database
+            .then(() =>
+              timed('hyperfleet-api', () =>
+                startApi(info, hfBins, options.requiredAdapters ?? DEFAULT_REQUIRED_ADAPTERS, port, log),
+              ),
+            )
+            .then(() => rabbitmq)
+            .then(() =>
+              timed('sentinel', () =>
+                startSentinels(info, hfBins, options.sentinelPollInterval ?? '2s', port, log),
+              ),
+            ),
     ]);
     for (const b of branches) if (b.status === 'rejected') throw b.reason;
     await timed('agents+canary', () => startAgentsAndCanary(info, bins, consumers, port, log));
@@ -121,13 +187,7 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
 type PortFn = (role: string) => Promise<number>;
 type LogFn = (role: string) => string;
 
-async function startDatabaseAndMaestro(
-  info: StackInfo,
-  bins: StackBinaries,
-  consumers: string[],
-  port: PortFn,
-  log: LogFn,
-): Promise<void> {
+async function startDatabase(info: StackInfo, port: PortFn, log: LogFn): Promise<void> {
   info.logs['postgres'] = log('postgres');
   const pg = await startPostgres(
     info.runDir,
@@ -137,7 +197,16 @@ async function startDatabaseAndMaestro(
       info.pids['postgres'] = pid;
     },
   );
-  info.postgres = { host: pg.host, port: pg.port, user: pg.user, database: pg.database };
+  info.postgres = { host: pg.host, port: pg.port, user: pg.user, database: pg.database, version: pg.version };
+}
+
+async function startMaestro(
+  info: StackInfo,
+  bins: StackBinaries,
+  consumers: string[],
+  port: PortFn,
+  log: LogFn,
+): Promise<void> {
   const maestroDir = join(info.runDir, 'maestro');
   const db = writeDbFiles(join(maestroDir, 'db'), { ...info.postgres, password: '' });
   info.logs['maestro-migration'] = log('maestro-migration');
@@ -162,6 +231,87 @@ async function startDatabaseAndMaestro(
   const { pid: _pid, ...endpoints } = server;
   info.maestro = { ...info.maestro, ...endpoints };
   for (const c of consumers) await ensureConsumer(server.httpUrl, c);
+}
+
+async function startBroker(info: StackInfo, port: PortFn, log: LogFn): Promise<void> {
+  info.logs['rabbitmq'] = log('rabbitmq');
+  info.logs['epmd'] = log('epmd');
+  info.rabbitmq = await startRabbitmq({
+    runDir: info.runDir,
+    runId: info.runId,
+    ports: { amqp: await port('rabbitmq-amqp'), dist: await port('rabbitmq-dist'), epmd: await port('epmd') },
+    logFile: log('rabbitmq'),
+    epmdLogFile: log('epmd'),
+    say: defaultSay,
+    onPid: (role, pid) => {
+      info.pids[role] = pid;
+    },
+  });
+}
+
+async function startApi(
+  info: StackInfo,
+  bins: HyperfleetBinaries,
+  requiredAdapters: { cluster: string[]; nodepool: string[] },
+  port: PortFn,
+  log: LogFn,
+): Promise<void> {
+  const database = 'hyperfleet';
+  await createDatabase({ ...info.postgres, logFile: log('postgres') }, database);
+  info.logs['hyperfleet-api-migration'] = log('hyperfleet-api-migration');
+  info.logs['hyperfleet-api'] = log('hyperfleet-api');
+  info.hyperfleetApi = await startHyperfleetApi({
+    binary: bins.api,
+    openapi: bins.apiOpenapi,
+    commit: hyperfleetCommits['hyperfleet-api'],
+    dir: join(info.runDir, 'hyperfleet-api'),
+    postgres: info.postgres,
+    database,
+    ports: {
+      http: await port('hyperfleet-api'),
+      health: await port('hyperfleet-api-health'),
+      metrics: await port('hyperfleet-api-metrics'),
+    },
+    requiredAdapters,
+    logFile: log('hyperfleet-api'),
+    migrationLogFile: log('hyperfleet-api-migration'),
+    onPid: (pid) => {
+      info.pids['hyperfleet-api'] = pid;
+    },
+  });
+}
+
+async function startSentinels(
+  info: StackInfo,
+  bins: HyperfleetBinaries,
+  pollInterval: string,
+  port: PortFn,
+  log: LogFn,
+): Promise<void> {
+  const api = info.hyperfleetApi;
+  const rabbitmq = info.rabbitmq;
+  if (api === undefined || rabbitmq === undefined) throw new Error('sentinel needs the API and RabbitMQ');
+  const start = async (resourceType: 'clusters' | 'nodepools') => {
+    const role = `sentinel-${resourceType}`;
+    info.logs[role] = log(role);
+    return startSentinel({
+      binary: bins.sentinel,
+      resourceType,
+      dir: join(info.runDir, role),
+      apiBaseUrl: api.baseUrl,
+      rabbitmq,
+      // The chart's default topic is `<namespace>-<resourceType>`.
+      topic: `hyperfleet-${resourceType}`,
+      pollInterval,
+      ports: { health: await port(`${role}-health`), metrics: await port(`${role}-metrics`) },
+      logFile: log(role),
+      onPid: (pid) => {
+        info.pids[role] = pid;
+      },
+    });
+  };
+  const [clusters, nodepools] = await Promise.all([start('clusters'), start('nodepools')]);
+  info.sentinel = { commit: hyperfleetCommits.sentinel, instances: { clusters, nodepools } };
 }
 
 async function startKube(info: StackInfo, bins: StackBinaries, port: PortFn, log: LogFn): Promise<void> {

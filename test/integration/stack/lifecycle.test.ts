@@ -13,7 +13,18 @@ describe('a separate start/stop cycle', () => {
       for (const p of Object.values(info.ports ?? {})) expect(sharedPorts.has(p)).toBe(false);
       const health = await checkStack(info);
       expect(health.filter((h) => !h.healthy)).toEqual([]);
+      // The HyperFleet peers are part of a default start, so their stop is checked too.
+      expect(health.map((h) => h.role)).toEqual(
+        expect.arrayContaining([
+          'rabbitmq',
+          'epmd',
+          'hyperfleet-api',
+          'sentinel-clusters',
+          'sentinel-nodepools',
+        ]),
+      );
       expect(existsSync(`${info.runDir}/postgres/data/PG_VERSION`)).toBe(true);
+      expect(existsSync(`${info.runDir}/rabbitmq/mnesia`)).toBe(true);
     } finally {
       await stopStack(info);
     }

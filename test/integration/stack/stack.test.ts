@@ -31,6 +31,9 @@ describe('test stack', () => {
         'kube-controller-manager',
         'maestro',
         ...stack.maestro.consumers.map((c) => `agent-${c}`),
+        ...(stack.hyperfleetApi === undefined
+          ? []
+          : ['rabbitmq', 'epmd', 'hyperfleet-api', 'sentinel-clusters', 'sentinel-nodepools']),
       ]),
     );
     for (const h of health)
