@@ -91,7 +91,7 @@ function findCelReceiver(node: ASTNode): ASTNode | undefined {
   return undefined;
 }
 
-function children(node: ASTNode): ASTNode[] {
+export function children(node: ASTNode): ASTNode[] {
   switch (node.op) {
     case 'value':
     case 'id':

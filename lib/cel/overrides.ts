@@ -120,3 +120,64 @@ export function replaceOperator(
     set.declarations = set.declarations.filter((d) => !old.has(d));
   }
 }
+
+// The members of cel-js's AST nodes, checker and evaluator used by acceptUintListIndexes.
+interface EngineNode {
+  op: string;
+  args: unknown;
+  meta: { check: CheckHook; evaluate: EvalHook };
+  setMeta(key: 'check' | 'evaluate', value: unknown): EngineNode;
+  handle: (left: unknown, right: unknown, ast: EngineNode, ev: unknown) => unknown;
+  left: EngineNode;
+  right: EngineNode;
+}
+interface EngineType {
+  kind: string;
+  valueType?: EngineType;
+}
+interface EngineChecker {
+  check(ast: unknown, ctx: unknown): EngineType;
+  getType(name: string): EngineType;
+  registry: { getOptionalType(t: EngineType): EngineType };
+}
+interface EngineEvaluator {
+  run(ast: unknown, ctx: unknown): unknown;
+}
+type CheckHook = (chk: EngineChecker, ast: EngineNode, ctx: unknown) => EngineType;
+type EvalHook = (ev: EngineEvaluator, ast: EngineNode, ctx: unknown) => unknown;
+
+/**
+ * cel-go indexes a list with a uint too (`[1, 2][1u]`); cel-js's checker and list access take
+ * only an int. Each index node of a parsed expression gets a check that accepts a uint index
+ * on a list and an evaluation that hands the list an int. Maps are left alone.
+ */
+export function acceptUintListIndexes(
+  root: unknown,
+  children: (n: never) => unknown[],
+  isUint: (v: unknown) => v is { value: bigint },
+): void {
+  const stack = [root as EngineNode];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    stack.push(...(children(node as never) as EngineNode[]));
+    if (node.op !== '[]' && node.op !== '[?]') continue;
+    const check = node.meta.check;
+    node.setMeta('check', ((chk, ast, ctx) => {
+      try {
+        return check(chk, ast, ctx);
+      } catch (err) {
+        const left = chk.check(ast.left, ctx);
+        const index = chk.check(ast.right, ctx);
+        if (left.kind !== 'list' || index.kind === 'dyn' || (index as { name?: string }).name !== 'uint')
+          throw err;
+        const elem = left.valueType ?? chk.getType('dyn');
+        return ast.op === '[?]' ? chk.registry.getOptionalType(elem) : elem;
+      }
+    }) satisfies CheckHook);
+    node.setMeta('evaluate', ((ev, ast, ctx) => {
+      const left = ev.run(ast.left, ctx);
+      const right = ev.run(ast.right, ctx);
+      return ast.handle(left, Array.isArray(left) && isUint(right) ? right.value : right, ast, ev);
+    }) satisfies EvalHook);
+  }
+}

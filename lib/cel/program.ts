@@ -1,10 +1,12 @@
 import { type ASTNode, EvaluationError, ParseError, type ParseResult } from '@marcbachmann/cel-js';
+import { UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { withClock } from './adapter-functions.ts';
 import { celEnvironment } from './env.ts';
 import { CelError } from './errors.ts';
 import {
   astDepth,
   celOffset,
+  children,
   freeIdentifiers,
   globalCalls,
   invalidHas,
@@ -12,7 +14,7 @@ import {
   usesCelNamespace,
 } from './identifiers.ts';
 import { engineReason } from './messages.ts';
-import { overloadCount } from './overrides.ts';
+import { acceptUintListIndexes, overloadCount } from './overrides.ts';
 import { fromCel } from './values.ts';
 
 export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelError };
@@ -160,6 +162,7 @@ function parseProgram(expression: string): CelProgram {
     });
     return { expression, identifiers: freeIdentifiers(run.ast), evaluate: () => ({ ok: false, error }) };
   }
+  acceptUintListIndexes(run.ast, children, (v): v is UnsignedInt => v instanceof UnsignedInt);
   return new CompiledProgram(expression, run);
 }
 

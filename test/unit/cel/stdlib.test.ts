@@ -51,6 +51,11 @@ describe('cel-go standard library over cel-js', () => {
     expect(() => compileCel('--9223372036854775808')).toThrow(/invalid int literal/);
   });
 
+  it('indexes a list with a uint, as cel-go does', () => {
+    expect(run('[1, 2][1u]')).toBe(2n);
+    expect(run('x[?1u].orValue("none")', { x: ['a'] })).toBe('none');
+  });
+
   it('errors on has() of a field of a list and takes any operand', () => {
     expect(run('has(m.l.x)', { m: { l: [1] } })).toBe("error: unsupported index type 'string' in list");
     expect(run('has({"a": 1}.a)')).toBe(true);
