@@ -8,6 +8,7 @@
  * dry run (whose API and cluster are canned). A Maestro block no resource uses is only warned
  * about (the transport is never created), and so is whatever works but is probably a mistake.
  */
+import { existsSync } from 'node:fs';
 import type { ConfigProblem } from './errors.ts';
 import { type ProblemContext, problemAt } from './issues.ts';
 import type { AdapterConfig, TaskConfig } from './schema.ts';
@@ -50,7 +51,42 @@ export function checkDeployment(
           true,
         );
     });
+  checkFiles(adapter, task, need);
   checkLog(adapter, need);
+}
+
+/**
+ * Files a transport reads when it is created. Only warned about: validate often runs where the
+ * pod's mounts are not (a laptop), and the file may be mounted by the time the pod starts.
+ */
+function checkFiles(adapter: AdapterConfig, task: TaskConfig, need: Need): void {
+  const missing = (file: string | undefined) => file !== undefined && file !== '' && !existsSync(file);
+  const k = adapter.clients.kubernetes?.kube_config_path;
+  if (task.resources.some((r) => r.transport.client === 'kubernetes') && missing(k))
+    need(
+      ['clients', 'kubernetes', 'kube_config_path'],
+      `kubeconfig ${JSON.stringify(k)} is not there; the Kubernetes transport reads it at its first use`,
+      'mount it, or leave kube_config_path empty for in-cluster credentials',
+      false,
+    );
+  const m = adapter.clients.maestro;
+  if (!m || !task.resources.some((r) => r.transport.client === 'maestro')) return;
+  const tls = m.auth?.tls_config ?? {};
+  for (const key of ['ca_file', 'cert_file', 'key_file', 'http_ca_file'] as const)
+    if (missing(tls[key]))
+      need(
+        ['clients', 'maestro', 'auth', 'tls_config', key],
+        `${key} ${JSON.stringify(tls[key])} is not there; the Maestro transport reads it at its first use`,
+        'mount the certificate secret at this path',
+        false,
+      );
+  if (missing(m.auth?.token_path))
+    need(
+      ['clients', 'maestro', 'auth', 'token_path'],
+      `token_path ${JSON.stringify(m.auth?.token_path)} is not there; the Maestro transport reads it at its first use`,
+      'mount the token at this path',
+      false,
+    );
 }
 
 type Need = (path: (string | number)[], message: string, hint: string, required: boolean) => void;
