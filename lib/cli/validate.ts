@@ -26,12 +26,13 @@ const FLAGS = {
   'task-config': { type: 'string', short: 't' },
   mount: { type: 'string', multiple: true },
   strict: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...OVERRIDE_FLAG_SPECS,
 } as const;
 
 export const USAGE = `Usage: hyperfleet-adapter validate --config <adapter-config.yaml> --task-config <task-config.yaml>
-                                  [--mount /etc/adapter=<dir>]... [--strict] [override flags]
+                                  [--mount /etc/adapter=<dir>]... [--strict] [--dry-run] [override flags]
 
 Loads and checks both files as the adapter would: schema, names, template variables, CEL,
 referenced files, the clients the task needs. Prints any warnings (what loads and runs, as in
@@ -43,6 +44,8 @@ found (exit 1).
       --mount P=DIR   read absolute refs under container path P from local folder DIR
                       (repeatable; also $HYPERFLEET_ADAPTER_MOUNTS="P=DIR,P2=DIR2")
       --strict        warnings are problems too (exit 1)
+      --dry-run       check as a dry run loads it: what only serving needs (base_url, a Maestro
+                      client that can connect) is a warning
 ${OVERRIDE_USAGE}`;
 
 const DUMP_USAGE = `Usage: hyperfleet-adapter config-dump --config <adapter-config.yaml> --task-config <task-config.yaml>
@@ -99,6 +102,7 @@ async function load(
       mounts: mounts.mounts,
       env,
       flags: overrides,
+      purpose: flags['dry-run'] === true ? 'dry-run' : 'serve',
     });
     return { loaded, strict: flags['strict'] === true };
   } catch (err) {

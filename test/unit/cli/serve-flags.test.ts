@@ -196,6 +196,15 @@ describe('validate --strict and config-dump', () => {
     expect(out.stderr).toMatch(/^warning: .*non_existent/m);
   });
 
+  it('--dry-run checks it as a dry run loads it: the missing base_url is a warning', async () => {
+    const { out, io } = capture();
+    expect(await validateMain([...goKubernetes.slice(0, 4), '--dry-run'], { ...io, env: {} })).toBe(0);
+    expect(out.stderr).toMatch(
+      /^warning: .*clients\.hyperfleet_api\.base_url: .*\(a dry run does not connect\)/m,
+    );
+    expect(out.stdout).toMatch(/^valid: /);
+  });
+
   it('config-dump prints the merged configuration as YAML', async () => {
     const { out, io } = capture();
     expect(await configDumpMain(goKubernetes, { ...io, env: {} })).toBe(0);
