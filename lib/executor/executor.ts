@@ -14,7 +14,7 @@
  */
 import type { AdapterConfig, TaskConfig } from '../config/schema.ts';
 import { AdapterError } from '../errors.ts';
-import { HyperfleetApiError } from '../hyperfleet-api/index.ts';
+import { HyperfleetApiError, isSensitiveHeader } from '../hyperfleet-api/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { inSpan } from '../observability/tracing.ts';
 import type { ApiCaller } from './api-call.ts';
@@ -96,8 +96,7 @@ export function configMap(adapter: AdapterConfig): Record<string, unknown> {
   const api = clients['hyperfleet_api'];
   if (api?.['default_headers']) {
     const headers = api['default_headers'] as Record<string, unknown>;
-    for (const k of Object.keys(headers))
-      if (/^(authorization|cookie|x-api-key)$/i.test(k)) headers[k] = '[REDACTED]';
+    for (const k of Object.keys(headers)) if (isSensitiveHeader(k)) headers[k] = '[REDACTED]';
   }
   return copy;
 }

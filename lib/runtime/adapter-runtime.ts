@@ -14,7 +14,7 @@ import { deadlineSignal } from '../abort.ts';
 import type { LoadedConfig } from '../executor/executor.ts';
 import { type ExecutionResult, execute } from '../executor/executor.ts';
 import type { TransportProvider } from '../executor/resources.ts';
-import { HyperfleetApiClient } from '../hyperfleet-api/index.ts';
+import { HyperfleetApiClient, redactUrl } from '../hyperfleet-api/index.ts';
 import { instrumentTransport } from '../observability/instrument.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -105,6 +105,7 @@ export class AdapterRuntime {
           info.durationMs / 1000,
         );
       },
+      onRefused: (info) => metrics.apiRequestsRefused.inc({ param: info.param }),
     });
     this.api = { generation: this.configStore.generation, client };
     return client;
@@ -373,7 +374,9 @@ export class AdapterRuntime {
       return this.apiProbe.result;
     let result: { ok: boolean; status?: number; error?: string };
     try {
-      const res = await (this.options.fetch ?? fetch)(new URL('/api/hyperfleet', base), {
+      // Without credentials: fetch refuses a URL that carries them, quoting it whole.
+      const probe = redactUrl(new URL('/api/hyperfleet', base).href);
+      const res = await (this.options.fetch ?? fetch)(probe, {
         method: 'GET',
         signal: AbortSignal.timeout(2000),
         redirect: 'manual',
