@@ -12,6 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
+import { isSensitiveHeader } from '../hyperfleet-api/headers.ts';
 
 const responseSchema = z.object({
   statusCode: z.number().int().min(100).max(599).optional(),
@@ -70,8 +71,6 @@ export async function loadApiResponses(path: string): Promise<ApiResponsesFile> 
   return parsed.data;
 }
 
-const REDACTED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
-
 /** A fetch that answers from canned responses and records what was asked. */
 export function cannedFetch(file: ApiResponsesFile | undefined): {
   fetch: typeof fetch;
@@ -113,7 +112,7 @@ export function cannedFetch(file: ApiResponsesFile | undefined): {
     const sent = init?.body === undefined || init.body === null ? undefined : await request.text();
     const recordedHeaders: Record<string, string> = {};
     request.headers.forEach((value, key) => {
-      recordedHeaders[key] = REDACTED_HEADERS.has(key) ? '[REDACTED]' : value;
+      recordedHeaders[key] = isSensitiveHeader(key) ? '[REDACTED]' : value;
     });
     requests.push({
       method,

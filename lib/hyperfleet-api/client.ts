@@ -1,6 +1,9 @@
 import { deadlineSignal } from '../abort.ts';
+import { redactSecrets, registerSecret } from '../observability/logger.ts';
 import { abortableSleep, backoffDelay, parseRetryAfter, type RetryBackoff } from './backoff.ts';
+import { checkUrlParts, type UrlPart } from './confine.ts';
 import {
+  ApiUrlRefusedError,
   codeForStatus,
   DeadlineExceededError,
   HyperfleetApiError,
@@ -8,9 +11,17 @@ import {
   HyperfleetApiUnavailableError,
   isRetryableStatus,
 } from './errors.ts';
-import { type ProblemDetails, parseProblemDetails } from './problem.ts';
+import { headerNameProblem, headerValueProblem, isSensitiveHeader } from './headers.ts';
+import { type ProblemDetails, parseProblemDetails, redactProblem } from './problem.ts';
 import { FileTokenSource } from './token.ts';
-import { originOf, parseHttpUrl, redactUrl, resolveApiUrl } from './url.ts';
+import {
+  apiBasePath,
+  originOf,
+  parseHttpUrl,
+  redactUrl,
+  resolveApiUrl,
+  urlCredentialsProblem,
+} from './url.ts';
 
 export const USER_AGENT = 'hyperfleet-adapter-knative';
 
@@ -42,6 +53,15 @@ export interface HyperfleetApiClientOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called after every attempt; must not throw (errors are swallowed). */
   onCall?: (info: ApiCallInfo) => void;
+  /** Called for every request refused before it was sent (a URL a value steered); must not throw. */
+  onRefused?: (info: ApiRefusalInfo) => void;
+}
+
+export interface ApiRefusalInfo {
+  method: string;
+  /** The param whose value was refused. */
+  param: string;
+  reason: string;
 }
 
 export interface ApiRequest {
@@ -58,6 +78,12 @@ export interface ApiRequest {
   signal: AbortSignal;
   /** W3C trace context of the event being handled. */
   traceparent?: string;
+  /**
+   * `url` as the template text and the values its actions printed (an `api_call`): the
+   * values are confined to the route the text fixes, and a URL whose start is a value must
+   * stay under the API base path on the API's origin.
+   */
+  urlParts?: readonly UrlPart[];
 }
 
 export interface ApiResponse {
@@ -115,18 +141,31 @@ export class HyperfleetApiClient {
   readonly #random: () => number;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #onCall: ((info: ApiCallInfo) => void) | undefined;
+  readonly #onRefused: ((info: ApiRefusalInfo) => void) | undefined;
+  /** `<base_url path>/api/hyperfleet/<version>/`: where a URL an event supplies may go. */
+  readonly #apiRoot: string;
+  /** Why the base URL can never be used (credentials in it), or undefined. */
+  readonly #baseProblem: string | undefined;
 
   constructor(options: HyperfleetApiClientOptions) {
     const base = parseHttpUrl(options.baseUrl, 'HyperFleet API base_url');
+    if (base.password) {
+      registerSecret(base.password);
+      registerSecret(decodeURIComponentSafe(base.password));
+    }
+    this.#baseProblem = urlCredentialsProblem(options.baseUrl, 'HyperFleet API base_url');
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#origin = base.origin;
     this.version = options.version ?? 'v1';
+    this.#apiRoot = `${base.pathname.replace(/\/+$/, '')}${apiBasePath(this.version)}/`;
     this.#timeoutMs = positive(options.timeoutMs, 10_000);
     this.#retryAttempts = Math.max(1, Math.floor(options.retryAttempts ?? 3));
     this.#retryBackoff = options.retryBackoff ?? 'exponential';
     this.#baseDelayMs = Math.max(0, options.baseDelayMs ?? 1000);
     this.#maxDelayMs = Math.max(0, options.maxDelayMs ?? 30_000);
     this.#defaultHeaders = { ...options.defaultHeaders };
+    for (const [name, value] of Object.entries(this.#defaultHeaders))
+      if (isSensitiveHeader(name)) registerSecret(value);
     this.#token = options.tokenPath
       ? new FileTokenSource(options.tokenPath, options.tokenCacheTtlMs ?? 0)
       : undefined;
@@ -134,6 +173,7 @@ export class HyperfleetApiClient {
     this.#random = options.random ?? Math.random;
     this.#sleep = options.sleep ?? abortableSleep;
     this.#onCall = options.onCall;
+    this.#onRefused = options.onRefused;
   }
 
   resolveUrl(url: string): string {
@@ -142,8 +182,22 @@ export class HyperfleetApiClient {
 
   async request(req: ApiRequest): Promise<ApiResponse> {
     const method = req.method.toUpperCase();
+    if (req.urlParts) {
+      const refusal = checkUrlParts(req.urlParts);
+      if (refusal) throw this.#refuse(method, refusal, req.urlParts);
+    }
+    if (this.#baseProblem) throw new HyperfleetApiRequestError(this.#baseProblem);
+    const credentials = urlCredentialsProblem(req.url, `${method} URL`);
+    if (credentials) throw new HyperfleetApiRequestError(credentials);
     const url = this.resolveUrl(req.url);
     const safeUrl = redactUrl(url);
+    const lead = req.urlParts?.[0];
+    if (lead && !lead.literal && originOf(url) === this.#origin) {
+      if (!`${new URL(url).pathname}/`.startsWith(this.#apiRoot)) {
+        const param = lead.params.join(', ') || 'the template';
+        throw this.#refuse(method, { param, reason: `a path outside ${this.#apiRoot}` }, req.urlParts ?? []);
+      }
+    }
     const attempts = Math.max(1, Math.floor(req.retryAttempts ?? this.#retryAttempts));
     const policy = {
       strategy: req.retryBackoff ?? this.#retryBackoff,
@@ -225,7 +279,7 @@ export class HyperfleetApiClient {
         url: safeUrl,
         attempts,
         ...(last.status === undefined ? {} : { lastStatus: last.status }),
-        ...(last.problem === undefined ? {} : { problem: last.problem }),
+        ...(last.problem === undefined ? {} : { problem: redactProblem(last.problem) }),
       },
       last.error,
     );
@@ -287,15 +341,27 @@ export class HyperfleetApiClient {
     }
   }
 
+  #refuse(method: string, refusal: { param: string; reason: string }, parts: readonly UrlPart[]): Error {
+    try {
+      this.#onRefused?.({ method, param: refusal.param, reason: refusal.reason });
+    } catch {
+      // A metrics hook must never change the outcome.
+    }
+    const value = parts.find((p) => !p.literal && (p.params.join(', ') || 'the template') === refusal.param);
+    return new ApiUrlRefusedError({ method, ...refusal, ...(value ? { value: value.text } : {}) });
+  }
+
   async #headers(req: ApiRequest, hasBody: boolean, toApi: boolean): Promise<Headers> {
     const headers = new Headers();
-    try {
-      if (toApi) for (const [k, v] of Object.entries(this.#defaultHeaders)) headers.set(k, v);
-      for (const [k, v] of Object.entries(req.headers ?? {})) headers.set(k, v);
-      if (req.traceparent) headers.set('traceparent', req.traceparent);
-    } catch (err) {
-      throw new HyperfleetApiRequestError('invalid request header', err);
-    }
+    // Checked before Headers.set, whose error would quote the value (a credential, often).
+    const set = (name: string, value: string, what: string) => {
+      const problem = headerNameProblem(name) ?? headerValueProblem(value);
+      if (problem) throw new HyperfleetApiRequestError(`${what} "${safeHeaderName(name)}" ${problem}`);
+      headers.set(name, value);
+    };
+    if (toApi) for (const [k, v] of Object.entries(this.#defaultHeaders)) set(k, v, 'default header');
+    for (const [k, v] of Object.entries(req.headers ?? {})) set(k, v, 'request header');
+    if (req.traceparent) set('traceparent', req.traceparent, 'request header');
     if (hasBody && !headers.has('content-type')) headers.set('content-type', 'application/json');
     if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
     // The Go adapter attaches the token to every URL; here it never leaves the API's origin.
@@ -324,8 +390,24 @@ export function expectOk(resp: ApiResponse): ApiResponse {
     url: redactUrl(resp.url),
     status: resp.status,
     attempts: resp.attempts,
-    ...(problem ? { problem } : resp.body ? { bodySnippet: resp.body.slice(0, 300) } : {}),
+    ...(problem
+      ? { problem: redactProblem(problem) }
+      : resp.body
+        ? { bodySnippet: redactSecrets(resp.body).slice(0, 300) }
+        : {}),
   });
+}
+
+function safeHeaderName(name: string): string {
+  return JSON.stringify(name.slice(0, 64)).slice(1, -1);
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function errorCodeOf(outcome: AttemptOutcome): string {

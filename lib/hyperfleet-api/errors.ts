@@ -1,5 +1,6 @@
 import { AdapterError } from '../errors.ts';
-import { ENDPOINT_NOT_FOUND_CODE, type ProblemDetails } from './problem.ts';
+import { redactSecrets } from '../observability/logger.ts';
+import { ENDPOINT_NOT_FOUND_CODE, isHyperfleetNotFound, type ProblemDetails } from './problem.ts';
 
 /** Statuses worth the same request again: the server, a proxy or a rate limiter may recover. */
 export function isRetryableStatus(status: number): boolean {
@@ -18,6 +19,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 /** The stable code for a final non-2xx answer: `API_NOT_FOUND`, ..., else `API_HTTP_<status>`. */
 export function codeForStatus(status: number, problem?: ProblemDetails): string {
   if (status === 404 && problem?.code === ENDPOINT_NOT_FOUND_CODE) return 'API_ENDPOINT_NOT_FOUND';
+  if (status === 404 && !isHyperfleetNotFound(problem)) return 'API_NOT_FOUND_UNRECOGNISED';
   return CODE_BY_STATUS[status] ?? `API_HTTP_${status}`;
 }
 
@@ -34,7 +36,13 @@ export interface HttpErrorDetails {
 
 /**
  * A final non-2xx answer from the API (after any retries). A 401 is retryable because a
- * projected token rotates and is re-read; other 4xx mean the request itself is wrong.
+ * projected token rotates and is re-read; other 4xx mean the request itself is wrong. A 404
+ * that is not the API's own problem details (a proxy's or an ingress's page: a wrong base
+ * URL) is retryable too: it is a misconfiguration an operator fixes, and the event must not
+ * be acked as if its resource were deleted.
+ *
+ * What the peer sent is quoted through `redactSecrets`: a proxy that echoes the request's
+ * headers must not get our token into answers, logs or status payloads.
  */
 export class HyperfleetApiError extends AdapterError {
   readonly method: string;
@@ -44,13 +52,22 @@ export class HyperfleetApiError extends AdapterError {
   readonly attempts: number;
 
   constructor(details: HttpErrorDetails) {
-    const explanation = details.problem?.detail ?? details.problem?.title ?? details.bodySnippet ?? '';
-    const apiCode = details.problem?.code ? ` [${details.problem.code}]` : '';
+    const code = codeForStatus(details.status, details.problem);
+    const unrecognised = code === 'API_NOT_FOUND_UNRECOGNISED';
+    const quoted = details.problem?.detail ?? details.problem?.title ?? details.bodySnippet ?? '';
+    const explanation = redactSecrets(quoted)
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .trim();
+    const apiCode = details.problem?.code ? ` [${redactSecrets(details.problem.code)}]` : '';
     super(
-      codeForStatus(details.status, details.problem),
+      code,
       `HyperFleet API ${details.method} ${details.url} returned ${details.status}${apiCode}` +
+        (unrecognised
+          ? " without the API's problem details (HYPERFLEET-NTF-*): not taken for a deleted resource;" +
+            ' the base URL or a proxy in front of the API is probably wrong'
+          : '') +
         (explanation ? `: ${explanation}` : ''),
-      { retryable: details.status === 401 || isRetryableStatus(details.status) },
+      { retryable: unrecognised || details.status === 401 || isRetryableStatus(details.status) },
     );
     this.method = details.method;
     this.url = details.url;
@@ -60,11 +77,13 @@ export class HyperfleetApiError extends AdapterError {
   }
 
   /**
-   * A 404 for a resource that does not exist (or no longer: hard-deleted), as opposed to a URL
-   * that matches no route. Without a problem body (a proxy stripped it) assume the resource.
+   * A 404 for a resource that does not exist (or no longer: hard-deleted), as the API itself
+   * says it: its problem details with a `HYPERFLEET-NTF-*` code other than the catch-all
+   * route's. The Go adapter also takes a 404 without that body (a proxy's page) for a deleted
+   * resource, which acks every event of a misrouted adapter without a status.
    */
   get isResourceNotFound(): boolean {
-    return this.status === 404 && this.problem?.code !== ENDPOINT_NOT_FOUND_CODE;
+    return this.status === 404 && isHyperfleetNotFound(this.problem);
   }
 }
 
@@ -118,6 +137,32 @@ export class DeadlineExceededError extends AdapterError {
 export class HyperfleetTokenError extends AdapterError {
   constructor(message: string, cause?: unknown) {
     super('API_TOKEN_UNAVAILABLE', message, { retryable: true, cause });
+  }
+}
+
+/**
+ * A URL an event's (or an answer's) values would have steered off the route the config's
+ * template fixes: a `..`, `/`, `?`, `#`, control character in a value, or off the API base
+ * path. Never sent; not retryable (the same event renders the same URL).
+ */
+export class ApiUrlRefusedError extends AdapterError {
+  readonly method: string;
+  readonly param: string;
+  readonly reason: string;
+
+  constructor(details: { method: string; param: string; reason: string; value?: string }) {
+    const value =
+      details.value === undefined
+        ? ''
+        : ` (value ${JSON.stringify(redactSecrets(details.value.slice(0, 80)))})`;
+    super(
+      'API_URL_REFUSED',
+      `HyperFleet API ${details.method} not sent: param "${details.param}" puts ${details.reason} into the URL${value}`,
+      { retryable: false },
+    );
+    this.method = details.method;
+    this.param = details.param;
+    this.reason = details.reason;
   }
 }
 

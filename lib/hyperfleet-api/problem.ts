@@ -1,3 +1,5 @@
+import { redactSecrets } from '../observability/logger.ts';
+
 /**
  * RFC 9457 problem details as the HyperFleet API sends them (`application/problem+json`).
  * `code` is the API's own stable code (`HYPERFLEET-NTF-001`, ...); `errors` carries
@@ -24,6 +26,20 @@ export interface ProblemFieldError {
 
 /** The API's catch-all 404 (no route matched): a broken URL, not a missing resource. */
 export const ENDPOINT_NOT_FOUND_CODE = 'HYPERFLEET-NTF-000';
+
+/** A `HYPERFLEET-NTF-*` code: the API's own 404s (NTF-001 resource, NTF-002 cluster, NTF-003 nodepool). */
+const NOT_FOUND_CODE = /^HYPERFLEET-NTF-\d{3}$/;
+
+/**
+ * True when `problem` is the HyperFleet API's own "resource not found": problem details
+ * carrying a `HYPERFLEET-NTF-*` code other than the catch-all route's (NTF-000). `type`
+ * differs between API versions and fixtures (`.../not-found`, `.../resource-not-found`),
+ * so the code decides.
+ */
+export function isHyperfleetNotFound(problem: ProblemDetails | undefined): boolean {
+  const code = problem?.code;
+  return code !== undefined && NOT_FOUND_CODE.test(code) && code !== ENDPOINT_NOT_FOUND_CODE;
+}
 
 const STRING_FIELDS = ['type', 'title', 'detail', 'instance', 'code', 'timestamp', 'trace_id'] as const;
 
@@ -75,6 +91,24 @@ export function parseProblemDetails(
       if (typeof fe['constraint'] === 'string') item.constraint = fe['constraint'];
       return [item];
     });
+  }
+  return out;
+}
+
+/** `problem` with every text a peer could have filled with our headers passed through `redactSecrets`. */
+export function redactProblem(problem: ProblemDetails): ProblemDetails {
+  const out: ProblemDetails = { ...problem };
+  for (const key of STRING_FIELDS) {
+    const v = out[key];
+    if (v !== undefined) out[key] = redactSecrets(v);
+  }
+  if (out.errors) {
+    out.errors = out.errors.map((e) => ({
+      ...e,
+      field: redactSecrets(e.field),
+      message: redactSecrets(e.message),
+      ...(typeof e.value === 'string' ? { value: redactSecrets(e.value) } : {}),
+    }));
   }
   return out;
 }

@@ -56,6 +56,26 @@ function cleanPath(path: string): string {
   return out.join('/');
 }
 
+/**
+ * Why `url` may not be used: it carries credentials (`user:password@host`), which fetch
+ * refuses with an error quoting the whole URL and which would otherwise reach logs. Undefined
+ * for a URL without them (or not absolute). Config validation can call it for `base_url`.
+ */
+export function urlCredentialsProblem(url: string, what: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.username === '' && parsed.password === '') return undefined;
+  return (
+    `${what} ${redactUrl(url)} carries credentials (user:password@host): not sent;` +
+    ' give the API a bearer token file (auth.token_path) or a default header instead'
+  );
+}
+
 /** The URL fit for logs, metrics and errors: no credentials, no query string. */
 export function redactUrl(url: string): string {
   try {

@@ -64,6 +64,12 @@ export function createMetrics(registry = new Registry()) {
       buckets: CALL_BUCKETS,
       registers,
     }),
+    apiRequestsRefused: new Counter({
+      name: 'hyperfleet_adapter_api_requests_refused_total',
+      help: 'HyperFleet API requests never sent because a value would have steered the URL, by param',
+      labelNames: ['param'] as const,
+      registers,
+    }),
     transportOps: new Histogram({
       name: 'hyperfleet_adapter_transport_operation_duration_seconds',
       help: 'Transport operations (get, list, apply, delete) by transport and outcome',

@@ -1,4 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
+import { headerValueProblem } from '../../hyperfleet-api/headers.ts';
+import { registerSecret } from '../../observability/logger.ts';
 import { MaestroConfigError } from './errors.ts';
 
 /**
@@ -55,10 +57,17 @@ export class WatchedFiles {
   }
 }
 
-/** Bearer token from a file, trimmed; an empty file is a configuration error, as in the Go client. */
+/**
+ * Bearer token from a file, trimmed; an empty file is a configuration error, as in the Go
+ * client. So is a token gRPC metadata cannot carry (a line break inside it, a non-ASCII
+ * character): grpc-js would refuse it with an error quoting the whole value.
+ */
 export function readToken(files: WatchedFiles, path: string): string {
   files.refresh();
   const token = files.get(path)?.toString('utf8').trim() ?? '';
   if (token === '') throw new MaestroConfigError(`Maestro token file ${path} is empty`);
+  registerSecret(token);
+  const problem = headerValueProblem(token, { asciiOnly: true });
+  if (problem) throw new MaestroConfigError(`Maestro token file ${path} ${problem}`);
   return token;
 }

@@ -84,8 +84,15 @@ export class ScriptedApi implements ApiCaller {
   }
 }
 
+/** The API's own 404 (its problem details): a resource that does not exist (or no longer). */
 export function notFound(url = '/clusters/x'): HyperfleetApiError {
-  return new HyperfleetApiError({ method: 'GET', url, status: 404, attempts: 1 });
+  return new HyperfleetApiError({
+    method: 'GET',
+    url,
+    status: 404,
+    attempts: 1,
+    problem: { type: 'https://api.hyperfleet.io/errors/not-found', status: 404, code: 'HYPERFLEET-NTF-002' },
+  });
 }
 
 export interface Cluster {
