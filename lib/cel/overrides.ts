@@ -146,20 +146,37 @@ interface EngineEvaluator {
 type CheckHook = (chk: EngineChecker, ast: EngineNode, ctx: unknown) => EngineType;
 type EvalHook = (ev: EngineEvaluator, ast: EngineNode, ctx: unknown) => unknown;
 
+/** What acceptUintListIndexes needs to know about values, kept out of this module. */
+export interface IndexRules {
+  /** The value a list index stands for (an int for a uint), or undefined when it is not one. */
+  listIndex(v: unknown): unknown;
+  /** The key of `map` equal to `key` under cel-go's numeric equality, if any. */
+  mapKey(map: Map<unknown, unknown>, key: unknown): unknown;
+  /** Thrown (`[]`) or answered as none (`[?]`) when a non-string indexes an object-built map. */
+  noSuchKey(key: unknown, optional: boolean): unknown;
+  /** A map literal's entries as the value cel-go would build (non-string keys kept). */
+  mapLiteral(entries: Array<[unknown, unknown]>): unknown;
+}
+
 /**
- * cel-go indexes a list with a uint too (`[1, 2][1u]`); cel-js's checker and list access take
- * only an int. Each index node of a parsed expression gets a check that accepts a uint index
- * on a list and an evaluation that hands the list an int. Maps are left alone.
+ * cel-go's indexing where cel-js differs, set on each index and map-literal node of a parsed
+ * expression: a uint indexes a list (`[1, 2][1u]`; cel-js's checker and list access take only
+ * an int); a map literal keeps int, uint and bool keys (cel-js builds an object keyed by their
+ * text, so `{1: "a"}.map(k, k + 1)` failed and `{1: "a"}["1"]` was found); a numeric key finds
+ * its numerically equal key (`{1: "a"}[1u]`).
  */
-export function acceptUintListIndexes(
-  root: unknown,
-  children: (n: never) => unknown[],
-  isUint: (v: unknown) => v is { value: bigint },
-): void {
+export function alignIndexing(root: unknown, children: (n: never) => unknown[], rules: IndexRules): void {
   const stack = [root as EngineNode];
   while (stack.length > 0) {
     const node = stack.pop()!;
     stack.push(...(children(node as never) as EngineNode[]));
+    if (node.op === 'map') {
+      node.setMeta('evaluate', ((ev, ast, ctx) =>
+        rules.mapLiteral(
+          (ast.args as Array<[unknown, unknown]>).map(([k, v]) => [ev.run(k, ctx), ev.run(v, ctx)]),
+        )) satisfies EvalHook);
+      continue;
+    }
     if (node.op !== '[]' && node.op !== '[?]') continue;
     const check = node.meta.check;
     node.setMeta('check', ((chk, ast, ctx) => {
@@ -168,16 +185,27 @@ export function acceptUintListIndexes(
       } catch (err) {
         const left = chk.check(ast.left, ctx);
         const index = chk.check(ast.right, ctx);
-        if (left.kind !== 'list' || index.kind === 'dyn' || (index as { name?: string }).name !== 'uint')
-          throw err;
+        if (left.kind !== 'list' || (index as { name?: string }).name !== 'uint') throw err;
         const elem = left.valueType ?? chk.getType('dyn');
         return ast.op === '[?]' ? chk.registry.getOptionalType(elem) : elem;
       }
     }) satisfies CheckHook);
     node.setMeta('evaluate', ((ev, ast, ctx) => {
       const left = ev.run(ast.left, ctx);
-      const right = ev.run(ast.right, ctx);
-      return ast.handle(left, Array.isArray(left) && isUint(right) ? right.value : right, ast, ev);
+      let right = ev.run(ast.right, ctx);
+      if (Array.isArray(left)) right = rules.listIndex(right) ?? right;
+      else if (left instanceof Map) {
+        if (!left.has(right)) right = rules.mapKey(left, right) ?? right;
+      } else if (typeof right !== 'string' && isPlainObject(left)) {
+        return rules.noSuchKey(right, ast.op === '[?]');
+      }
+      return ast.handle(left, right, ast, ev);
     }) satisfies EvalHook);
   }
+}
+
+function isPlainObject(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }

@@ -1,5 +1,4 @@
 import { type ASTNode, EvaluationError, ParseError, type ParseResult } from '@marcbachmann/cel-js';
-import { UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { withClock } from './adapter-functions.ts';
 import { celEnvironment } from './env.ts';
 import { CelError } from './errors.ts';
@@ -14,7 +13,8 @@ import {
   usesCelNamespace,
 } from './identifiers.ts';
 import { engineReason } from './messages.ts';
-import { acceptUintListIndexes, overloadCount } from './overrides.ts';
+import { alignIndexing, overloadCount } from './overrides.ts';
+import { INDEX_RULES } from './stdlib.ts';
 import { fromCel } from './values.ts';
 
 export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelError };
@@ -162,7 +162,7 @@ function parseProgram(expression: string): CelProgram {
     });
     return { expression, identifiers: freeIdentifiers(run.ast), evaluate: () => ({ ok: false, error }) };
   }
-  acceptUintListIndexes(run.ast, children, (v): v is UnsignedInt => v instanceof UnsignedInt);
+  alignIndexing(run.ast, children, INDEX_RULES);
   return new CompiledProgram(expression, run);
 }
 

@@ -17,7 +17,7 @@ import {
   timestampFromUnix,
   timestampNanos,
 } from './go-time.ts';
-import { registerSubclass, replaceFunction, replaceOperator } from './overrides.ts';
+import { type IndexRules, registerSubclass, replaceFunction, replaceOperator } from './overrides.ts';
 import { regexMatches } from './regex.ts';
 import { celEquals } from './values.ts';
 
@@ -231,16 +231,40 @@ function registerEquality(env: Environment): void {
 
 function mapHas(map: unknown, key: unknown): boolean {
   if (map instanceof Map) {
-    if (map.has(key)) return map.get(key) !== undefined;
-    const n = integral(key);
-    if (n === undefined) return false;
-    for (const k of map.keys()) if (integral(k) === n) return true;
-    return false;
+    const k = map.has(key) ? key : numericKey(map, key);
+    return k !== undefined && map.get(k) !== undefined;
   }
-  // cel-js builds a literal map with int keys as an object keyed by their decimal text.
+  return typeof key === 'string' && Object.hasOwn(map as object, key);
+}
+
+/** The key of `map` numerically equal to `key` (1, 1u and 1.0 find each other). */
+function numericKey(map: Map<unknown, unknown>, key: unknown): unknown {
   const n = integral(key);
-  const name = typeof key === 'string' ? key : n === undefined ? undefined : String(n);
-  return name !== undefined && Object.hasOwn(map as object, name);
+  if (n === undefined) return undefined;
+  for (const k of map.keys()) if (integral(k) === n) return k;
+  return undefined;
+}
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** How indexes and map literals behave (see alignIndexing in overrides.ts). */
+export const INDEX_RULES: IndexRules = {
+  listIndex: (v) => (v instanceof UnsignedInt ? v.value : undefined),
+  mapKey: numericKey,
+  noSuchKey: (key, optional) => (optional ? Optional.none() : fail(`no such key: ${formatKey(key)}`)),
+  mapLiteral: (entries) => {
+    if (entries.every(([k]) => typeof k === 'string')) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of entries) if (!UNSAFE_KEYS.has(k as string)) out[k as string] = v;
+      return out;
+    }
+    return new Map(entries);
+  },
+};
+
+function formatKey(key: unknown): string {
+  if (key instanceof UnsignedInt) return String(key.value);
+  return typeof key === 'number' ? formatFloat(key, 'g', -1) : String(key);
 }
 
 /** A numeric key as the int cel-go would look it up with (1u, 1.0 -> 1n), if it is one. */

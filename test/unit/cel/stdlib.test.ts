@@ -51,6 +51,14 @@ describe('cel-go standard library over cel-js', () => {
     expect(() => compileCel('--9223372036854775808')).toThrow(/invalid int literal/);
   });
 
+  it('keeps the int and bool keys of a map literal', () => {
+    expect(run('{1: "a", 2: "b"}.map(k, k + 1)')).toEqual([2n, 3n]);
+    expect(run('"1" in {1: "a"}')).toBe(false);
+    expect(run('{"1": "a"}[1]')).toBe('error: no such key: 1');
+    expect(run('{1: "a"}[1u]')).toBe('a');
+    expect(run('{1: "a", -2: "b"}')).toEqual({ '1': 'a', '-2': 'b' });
+  });
+
   it('indexes a list with a uint, as cel-go does', () => {
     expect(run('[1, 2][1u]')).toBe(2n);
     expect(run('x[?1u].orValue("none")', { x: ['a'] })).toBe('none');
