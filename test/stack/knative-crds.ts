@@ -19,6 +19,11 @@ export const KNATIVE_SERVING_VERSION = 'v0.50.0';
 export const KNATIVE_EVENTING_VERSION = 'v0.50.0';
 /** The newest eventing-rabbitmq release the module proxy reachable here serves. */
 export const KNATIVE_RABBITMQ_VERSION = 'v0.48.0';
+/**
+ * The messaging-topology-operator eventing-rabbitmq v0.48.0 requires (its go.mod): the
+ * Queue, Exchange and Binding objects that declare the adapter's queue.
+ */
+export const RABBITMQ_TOPOLOGY_VERSION = 'v1.12.0';
 
 interface CrdSource {
   module: string;
@@ -31,6 +36,11 @@ const SOURCES: readonly CrdSource[] = [
   { module: 'knative.dev/serving', version: KNATIVE_SERVING_VERSION, folders: ['config/core/300-resources'] },
   { module: 'knative.dev/eventing', version: KNATIVE_EVENTING_VERSION, folders: ['config/core/resources'] },
   { module: 'knative.dev/eventing-rabbitmq', version: KNATIVE_RABBITMQ_VERSION, folders: ['config/source'] },
+  {
+    module: 'github.com/rabbitmq/messaging-topology-operator',
+    version: RABBITMQ_TOPOLOGY_VERSION,
+    folders: ['config/crd/bases'],
+  },
 ];
 
 export interface KnativeCrds {
@@ -42,7 +52,7 @@ export interface KnativeCrds {
 }
 
 function cacheDir(): string {
-  const key = SOURCES.map((s) => `${s.module.split('/')[1]}-${s.version}`).join('-');
+  const key = SOURCES.map((s) => `${s.module.split('/').at(-1)}-${s.version}`).join('-');
   return join(cacheRoot(), `knative-crds-${key}`);
 }
 

@@ -9,7 +9,10 @@ import { DEFAULT_EVENT_TIMEOUT_MS } from '../../../lib/runtime/from-env.ts';
 import { at, type Doc, type Json, keyOf } from './manifests.ts';
 
 export const ADAPTER_SERVICE = 'hyperfleet-adapter';
-export const SENTINEL_EVENT_TYPE = 'com.redhat.hyperfleet.cluster.reconcile';
+/** Sentinel's types are com.redhat.hyperfleet.<kind>.reconcile. */
+export const SENTINEL_EVENT_TYPE_PREFIX = 'com.redhat.hyperfleet.';
+/** What the RabbitmqSource receive adapter makes of a message that is not a CloudEvent itself. */
+export const ENVELOPE_TYPE = 'dev.knative.rabbitmq.event';
 
 type Entry = { [key: string]: Json };
 
@@ -106,11 +109,21 @@ export function checkInvariants(docs: Doc[]): string[] {
       say(adapter, `${variable}=${String(path)} is not on a Secret mount`);
   }
 
+  // Events reach the Broker wrapped by the RabbitmqSource: a Trigger on Sentinel's own type
+  // would never match. The adapter's Trigger selects the envelope by type and by the queue the
+  // source names at the end of the envelope's source.
   const triggers = find(docs, 'Trigger');
-  const reconcile = triggers.find(
-    (t) => at(t, 'spec', 'filter', 'attributes', 'type') === SENTINEL_EVENT_TYPE,
+  for (const t of triggers) {
+    const types = [at(t, 'spec', 'filter', 'attributes', 'type')];
+    for (const f of (at(t, 'spec', 'filters') ?? []) as Json[]) types.push(at(f, 'exact', 'type'));
+    for (const type of types)
+      if (typeof type === 'string' && type.startsWith(SENTINEL_EVENT_TYPE_PREFIX))
+        say(t, `filters on ${type}, which only the envelope's data carries`);
+  }
+  const reconcile = triggers.find((t) =>
+    ((at(t, 'spec', 'filters') ?? []) as Json[]).some((f) => at(f, 'exact', 'type') === ENVELOPE_TYPE),
   );
-  if (!reconcile) return [...problems, `no Trigger filters on ${SENTINEL_EVENT_TYPE}`];
+  if (!reconcile) return [...problems, `no Trigger filters on ${ENVELOPE_TYPE}`];
   const subscriber = at(reconcile, 'spec', 'subscriber', 'ref');
   if (at(subscriber, 'kind') !== 'Service' || at(subscriber, 'name') !== ADAPTER_SERVICE)
     say(reconcile, `subscriber is not Service/${ADAPTER_SERVICE}`);
@@ -129,10 +142,65 @@ export function checkInvariants(docs: Doc[]): string[] {
   if (!refResolves(docs, at(delivery, 'deadLetterSink', 'ref')))
     say(reconcile, 'delivery.deadLetterSink does not name an object in the render');
 
+  checkRabbitmq(docs, reconcile, env('HYPERFLEET_BROKER_TOPIC'), say);
+  return problems;
+}
+
+/**
+ * The source consumes a queue it does not declare (its controller would declare Sentinel's
+ * exchange with another type); the topology objects declare that queue, bind it to Sentinel's
+ * exchange with `#` and dead-letter it to an exchange and queue of the render; nothing in the
+ * render declares Sentinel's exchange; the Trigger's source suffix is that queue.
+ */
+function checkRabbitmq(
+  docs: Doc[],
+  trigger: Doc,
+  topic: Json | undefined,
+  say: (doc: Doc, text: string) => void,
+): void {
+  const queues = find(docs, 'Queue');
+  const exchanges = find(docs, 'Exchange');
+  const bindings = find(docs, 'Binding');
+  const queueNamed = (name: Json | undefined) => queues.find((q) => at(q, 'spec', 'name') === name);
   for (const source of find(docs, 'RabbitmqSource')) {
     if (!refResolves(docs, at(source, 'spec', 'sink', 'ref')))
       say(source, 'sink does not name an object in the render');
-    if (!at(source, 'spec', 'rabbitmqResourcesConfig', 'exchangeName')) say(source, 'no exchangeName');
+    const config = at(source, 'spec', 'rabbitmqResourcesConfig');
+    if (at(config, 'predeclared') !== true)
+      say(source, "not predeclared: its controller would declare Sentinel's exchange as type headers");
+    const queueName = at(config, 'queueName');
+    const queue = queueNamed(queueName);
+    if (!queue) {
+      say(source, `queue ${String(queueName)} is not declared by a Queue in the render`);
+      continue;
+    }
+    if (at(queue, 'spec', 'durable') !== true) say(queue, 'not durable');
+    const binding = bindings.find((b) => at(b, 'spec', 'destination') === queueName);
+    if (!binding) say(queue, 'not bound to any exchange');
+    else {
+      if (at(binding, 'spec', 'source') !== topic)
+        say(
+          binding,
+          `binds exchange ${String(at(binding, 'spec', 'source'))}, not Sentinel's topic ${String(topic)}`,
+        );
+      if (at(binding, 'spec', 'routingKey') !== '#')
+        say(binding, "routing key is not #: some of Sentinel's routing keys would not reach the queue");
+    }
+    const dlx = at(queue, 'spec', 'arguments', 'x-dead-letter-exchange');
+    const dlxBinding = bindings.find((b) => at(b, 'spec', 'source') === dlx);
+    if (
+      !exchanges.some((e) => at(e, 'spec', 'name') === dlx) ||
+      !queueNamed(at(dlxBinding, 'spec', 'destination'))
+    )
+      say(queue, `dead-letter exchange ${String(dlx)} does not lead to a queue of the render`);
+    if (at(trigger, 'spec', 'broker') === at(source, 'spec', 'sink', 'ref', 'name')) {
+      const suffixes = ((at(trigger, 'spec', 'filters') ?? []) as Json[]).map((f) =>
+        at(f, 'suffix', 'source'),
+      );
+      if (!suffixes.includes(`#${String(queueName)}`))
+        say(trigger, `does not select the source by its queue (source suffix #${String(queueName)})`);
+    }
   }
-  return problems;
+  for (const e of exchanges)
+    if (at(e, 'spec', 'name') === topic) say(e, "declares Sentinel's exchange, which belongs to Sentinel");
 }

@@ -15,6 +15,7 @@ import { installKnativeCrds, type KnativeCrds, kubectl } from '../../stack/knati
 import { ADAPTER_SERVICE, checkInvariants } from './invariants.ts';
 import {
   at,
+  byKey,
   type Change,
   type Doc,
   diff,
@@ -83,6 +84,9 @@ describe('Knative CRDs from the knative.dev modules', () => {
       'brokers.eventing.knative.dev',
       'triggers.eventing.knative.dev',
       'rabbitmqsources.sources.knative.dev',
+      'queues.rabbitmq.com',
+      'exchanges.rabbitmq.com',
+      'bindings.rabbitmq.com',
     ];
     expect(crds.names).toEqual(expect.arrayContaining(wanted));
     const out = await kubectl(stack, [
@@ -129,8 +133,13 @@ describe('server-side dry run', () => {
   it('the base holds the objects the issue asks for', () => {
     expect(base.map(keyOf).sort()).toEqual(
       [
+        'Binding/hyperfleet-adapter',
+        'Binding/hyperfleet-adapter-dead-letter',
         'Broker/hyperfleet',
         'ConfigMap/hyperfleet-adapter-config',
+        'Exchange/hyperfleet-adapter-dead-letter',
+        'Queue/hyperfleet-adapter',
+        'Queue/hyperfleet-adapter-dead-letter',
         'RabbitmqSource/hyperfleet-sentinel',
         'Service/hyperfleet-adapter',
         'Service/hyperfleet-adapter-dead-letter',
@@ -196,6 +205,29 @@ describe('what no schema checks', () => {
       'Service/hyperfleet-adapter: event deadline 120000 ms is not below the request timeout 100000 ms',
     ]);
   });
+
+  it("the invariant check catches a topology that loses Sentinel's events", () => {
+    const broken = base.map((d) => structuredClone(d));
+    const source = broken.find((d) => d['kind'] === 'RabbitmqSource') as Doc;
+    delete (source['spec'] as { rabbitmqResourcesConfig: Record<string, Json> }).rabbitmqResourcesConfig[
+      'predeclared'
+    ];
+    const binding = broken.find((d) => keyOf(d) === 'Binding/hyperfleet-adapter') as Doc;
+    (binding['spec'] as Record<string, Json>)['routingKey'] = '';
+    const trigger = broken.find((d) => d['kind'] === 'Trigger') as Doc;
+    (trigger['spec'] as Record<string, Json>)['filter'] = {
+      attributes: { type: 'com.redhat.hyperfleet.cluster.reconcile' },
+    };
+    expect(checkInvariants(broken)).toEqual([
+      "Trigger/hyperfleet-adapter-cluster-reconcile: filters on com.redhat.hyperfleet.cluster.reconcile, which only the envelope's data carries",
+      "RabbitmqSource/hyperfleet-sentinel: not predeclared: its controller would declare Sentinel's exchange as type headers",
+      "Binding/hyperfleet-adapter: routing key is not #: some of Sentinel's routing keys would not reach the queue",
+    ]);
+    (trigger['spec'] as Record<string, Json>)['filters'] = [
+      { exact: { type: 'com.redhat.hyperfleet.cluster.reconcile' } },
+    ];
+    expect(checkInvariants(broken)).toContain('no Trigger filters on dev.knative.rabbitmq.event');
+  });
 });
 
 describe('the example overlay', () => {
@@ -203,7 +235,11 @@ describe('the example overlay', () => {
     const component = parse(readFileSync(`${KNATIVE_DIR}components/settings/kustomization.yaml`, 'utf8')) as {
       replacements: {
         source: { fieldPath: string };
-        targets: { select: { kind: string; name: string }; fieldPaths: string[] }[];
+        targets: {
+          select: { kind: string; name: string };
+          fieldPaths: string[];
+          options?: { delimiter: string; index: number };
+        }[];
       }[];
     };
     const baseSettings = envFile(readFileSync(`${KNATIVE_DIR}base/settings.env`, 'utf8'));
@@ -222,13 +258,26 @@ describe('the example overlay', () => {
       expect(Object.keys(overlaySettings), `overlay sets ${key}`).toContain(key);
       if (baseSettings[key] === overlaySettings[key]) continue;
       for (const t of r.targets)
-        for (const path of t.fieldPaths)
+        for (const path of t.fieldPaths) {
+          // A delimited target takes the setting as one part of its value (`<queue>.dead-letter`).
+          const part = (value: string) => {
+            const o = t.options;
+            if (!o) return value;
+            const now = at(
+              byKey(base).get(`${t.select.kind}/${t.select.name}`),
+              ...path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+            );
+            const parts = String(now).split(o.delimiter);
+            parts[o.index] = value;
+            return parts.join(o.delimiter);
+          };
           expected.push({
             object: `${t.select.kind}/${t.select.name}`,
-            path,
-            from: baseSettings[key] as string,
-            to: overlaySettings[key] as string,
+            path: path.replace(/\.(\d+)\./g, '.[$1].'),
+            from: part(baseSettings[key] as string),
+            to: part(overlaySettings[key] as string),
           });
+        }
     }
     const sort = (c: Change[]) =>
       [...c].sort((x, y) => `${x.object} ${x.path}`.localeCompare(`${y.object} ${y.path}`));
