@@ -8,6 +8,7 @@
 import type { Resource, TaskConfig } from '../config/schema.ts';
 import { AdapterError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import { TemplateError } from '../template/errors.ts';
 import type {
   KubeObject,
   ObjectRef,
@@ -22,6 +23,26 @@ import type { ExecutionState } from './state.ts';
 import { StepError } from './step-error.ts';
 
 export type TransportProvider = (client: TransportClient) => Promise<Transport>;
+
+/**
+ * How a failed step shows in `adapter.executionError` (what status payloads read), as the Go
+ * adapter sets it: `first` = the first such error wins and is listed in `resourceErrors`
+ * (lifecycle when-expressions, deletes); `overwrite` = this step's error replaces any earlier
+ * one (apply, discovery after apply); `none` = left to the phase, which reports
+ * `{phase: "ResourceFailed", step: ""}` (a manifest or target cluster that did not render).
+ */
+type ErrorRecording = 'first' | 'overwrite' | 'none';
+
+class ResourceStepError extends StepError {
+  readonly recording: ErrorRecording;
+  /** What `executionError.message` says: the cause alone, without the step's prefix. */
+  readonly detail: string;
+  constructor(step: string, message: string, recording: ErrorRecording, cause?: unknown) {
+    super('resources', step, message, cause);
+    this.recording = recording;
+    this.detail = cause instanceof Error ? cause.message : cause === undefined ? message : String(cause);
+  }
+}
 
 export type Operation = 'create' | 'update' | 'recreate' | 'recreate_pending' | 'skip' | 'delete';
 
@@ -49,6 +70,8 @@ export interface ResourceDeps {
   /** How long a recreate waits for the old object to go before answering "in progress". */
   recreateWaitMs: number;
   recreatePollMs?: number;
+  /** Sees every manifest as rendered and about to be applied (dry-run traces), skipped ones too. */
+  onRendered?: (resource: string, object: KubeObject) => void;
 }
 
 interface Target {
@@ -60,7 +83,11 @@ async function targetFor(resource: Resource, state: ExecutionState, deps: Resour
   const transport = await deps.transports(resource.transport.client);
   const ctx: TransportContext = { signal: deps.signal };
   if (resource.transport.client === 'maestro' && resource.transport.maestro) {
-    ctx.targetCluster = render(resource.transport.maestro.target_cluster, state, deps.clock);
+    try {
+      ctx.targetCluster = render(resource.transport.maestro.target_cluster, state, deps.clock);
+    } catch (err) {
+      throw new ResourceStepError(resource.name, 'failed to render targetCluster template', 'none', err);
+    }
   }
   return { transport, ctx };
 }
@@ -137,12 +164,16 @@ export async function runResources(
     try {
       await runOne(resource, result, state, deps, prediscovered);
     } catch (err) {
-      const error = err instanceof StepError ? err : new StepError('resources', resource.name, 'failed', err);
+      const error =
+        err instanceof StepError ? err : new ResourceStepError(resource.name, 'failed', 'overwrite', err);
       result.status = 'failed';
       result.error = error.message;
       result.errorCode = error.code;
-      if (result.operation === 'delete') state.recordResourceError(resource.name, error.message);
-      else state.adapter.executionError = { phase: 'resources', step: resource.name, message: error.message };
+      const recording = error instanceof ResourceStepError ? error.recording : 'overwrite';
+      const detail = error instanceof ResourceStepError ? error.detail : error.message;
+      if (recording === 'first') state.recordResourceError(resource.name, detail);
+      else if (recording === 'overwrite')
+        state.adapter.executionError = { phase: 'resources', step: resource.name, message: detail };
       deps.log.error(
         { resource: resource.name, err: error.message, code: error.code },
         `Resource[${resource.name}] processed: FAILED`,
@@ -153,6 +184,19 @@ export async function runResources(
     }
   }
   return deleteErrors.length > 0 ? { results, error: joinErrors(deleteErrors) } : { results };
+}
+
+/** A template failure worded as the Go adapter wraps it (`failed to render manifest template: failed to execute template: ...`). */
+function goRenderError(err: unknown): unknown {
+  if (!(err instanceof TemplateError)) return err;
+  const stage = err.code === 'TEMPLATE_PARSE' ? 'parse' : 'execute';
+  return new AdapterError(
+    err.code,
+    `failed to render manifest template: failed to ${stage} template: ${err.message}`,
+    {
+      cause: err,
+    },
+  );
 }
 
 function joinErrors(errors: Error[]): Error {
@@ -179,7 +223,12 @@ async function runOne(
     const out = evaluateCel(lifecycle.create.when.expression, state.celVariables(), deps.clock);
     if (!out.ok) {
       result.operation = 'create';
-      throw new StepError('resources', resource.name, 'failed to evaluate lifecycle.create.when', out.error);
+      throw new ResourceStepError(
+        resource.name,
+        'failed to evaluate lifecycle.create.when',
+        'first',
+        out.error,
+      );
     }
     if (!out.matched) {
       result.status = 'skipped';
@@ -195,7 +244,12 @@ async function runOne(
     const out = evaluateCel(lifecycle.delete.when.expression, state.celVariables(), deps.clock);
     if (!out.ok) {
       result.operation = 'delete';
-      throw new StepError('resources', resource.name, 'failed to evaluate lifecycle.delete.when', out.error);
+      throw new ResourceStepError(
+        resource.name,
+        'failed to evaluate lifecycle.delete.when',
+        'first',
+        out.error,
+      );
     }
     if (out.matched) {
       result.operation = 'delete';
@@ -208,9 +262,10 @@ async function runOne(
   try {
     desired = renderManifest(resource.manifest, state, deps.clock);
   } catch (err) {
-    throw new StepError('resources', resource.name, 'failed to render manifest', err);
+    throw new ResourceStepError(resource.name, 'failed to render manifest', 'none', goRenderError(err));
   }
   if (generationOf(desired) === 0n) stampGeneration(desired, deps.eventGeneration);
+  deps.onRendered?.(resource.name, structuredClone(desired));
   result.kind = desired.kind;
   result.resourceName = desired.metadata.name ?? '';
   if (desired.metadata.namespace) result.namespace = desired.metadata.namespace;
@@ -260,20 +315,20 @@ async function runOne(
   if (!discovered) {
     // As the Go adapter: what was just applied must be discoverable, or the config's discovery
     // does not name it (a selector that misses the rendered labels, say).
-    throw new StepError(
-      'resources',
+    throw new ResourceStepError(
       resource.name,
       'failed to discover resource after apply: not found by its discovery',
+      'overwrite',
     );
   }
   state.resources.set(resource.name, discovered);
   for (const [nestedName, nested] of discoverNested(resource, discovered, state, deps.clock)) {
     if (nestedName === resource.name) continue;
     if (state.resources.has(nestedName)) {
-      throw new StepError(
-        'resources',
+      throw new ResourceStepError(
         resource.name,
         `nested discovery key collision: "${nestedName}" already exists in context`,
+        'overwrite',
       );
     }
     state.resources.set(nestedName, nested);
@@ -326,7 +381,7 @@ async function deleteResource(
   try {
     found = await discover(resource, gvk, state, target, deps);
   } catch (err) {
-    throw new StepError('resources', resource.name, 'failed to discover resource for deletion', err);
+    throw new ResourceStepError(resource.name, 'failed to discover resource for deletion', 'first', err);
   }
   if (!found) {
     state.resources.set(resource.name, null);
@@ -339,7 +394,7 @@ async function deleteResource(
   try {
     await target.transport.delete(refOf(found), { ...target.ctx, propagationPolicy });
   } catch (err) {
-    throw new StepError('resources', resource.name, 'failed to delete resource', err);
+    throw new ResourceStepError(resource.name, 'failed to delete resource', 'first', err);
   }
   let after: KubeObject | undefined = found;
   try {
