@@ -5,7 +5,8 @@
  *
  * - a param failure ends the execution (no status is reported: the event is bad or a
  *   dependency is down, and the caller answers accordingly);
- * - a precondition answered 404 by the API (the resource is gone) ends it quietly;
+ * - a required API-call param or a precondition answered 404 by the API (the resource is
+ *   gone) ends it quietly; an optional param answered 404 is left out and the run goes on;
  * - preconditions not met, or failing, skip the resources but still run post, so a status
  *   is reported with the reason;
  * - a post action answered 404 (hard-deleted resource) ends post quietly.
@@ -17,6 +18,7 @@ import { AdapterError } from '../errors.ts';
 import { HyperfleetApiError, isSensitiveHeader } from '../hyperfleet-api/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { inSpan } from '../observability/tracing.ts';
+import type { KubeObject } from '../transport/types.ts';
 import type { ApiCaller } from './api-call.ts';
 import type { Clock } from './evaluate.ts';
 import { declaredEnv, extractParams, ResourceGoneError } from './params.ts';
@@ -60,6 +62,8 @@ export interface ExecutorDeps {
   /** How long a recreate waits for the old object to go before answering "in progress". */
   recreateWaitMs?: number;
   traceparent?: string;
+  /** Sees every rendered manifest (dry-run traces). */
+  onRendered?: (resource: string, object: KubeObject) => void;
 }
 
 export interface LoadedConfig {
@@ -205,6 +209,7 @@ export async function execute(
         log,
         eventGeneration: eventGeneration(event),
         recreateWaitMs: deps.recreateWaitMs ?? 10_000,
+        ...(deps.onRendered ? { onRendered: deps.onRendered } : {}),
       }),
     );
     result.resources = res.results;

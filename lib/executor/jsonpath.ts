@@ -186,8 +186,10 @@ export function extractField(data: unknown, field: string): FieldResult {
     }
     current = next;
   }
-  // Go renders the matches and treats an empty rendering as "no value".
-  if (current.every((v) => v === '' || v === undefined)) return { value: undefined };
+  // Go renders the matches and treats a rendering that is empty once trimmed as "no value"
+  // (so a whitespace-only string is no value either).
+  if (current.every((v) => v === undefined || (typeof v === 'string' && v.trim() === '')))
+    return { value: undefined };
   return { value: current.length === 1 ? current[0] : current };
 }
 

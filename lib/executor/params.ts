@@ -70,8 +70,10 @@ export async function extractParams(task: TaskConfig, state: ExecutionState, dep
     try {
       value = await extractOne(param, state, deps);
     } catch (err) {
-      // The resource the event is about no longer exists (hard-deleted): nothing to do for it.
-      if (param.source.kind === 'api_call' && isResourceNotFound(err))
+      // A required param's resource no longer exists (hard-deleted): nothing to do for it. An
+      // optional one is left out (or takes its default) and the execution goes on, as in the Go
+      // adapter: its status PUT then meets the same 404 and post ends quietly.
+      if (param.required && param.source.kind === 'api_call' && isResourceNotFound(err))
         throw new ResourceGoneError(param.name, err);
       if (param.required) {
         throw new ParamError(
@@ -107,7 +109,10 @@ export async function extractParams(task: TaskConfig, state: ExecutionState, dep
         continue;
       }
     }
-    if (value !== undefined && value !== null) state.params[param.name] = value;
+    // A CEL null is a value (CEL sees it as null again, as in the Go adapter); a path that
+    // leads to null or nowhere leaves the param out.
+    if (value !== undefined && (value !== null || param.source.kind === 'expression'))
+      state.params[param.name] = value;
   }
 }
 
@@ -198,6 +203,36 @@ function formatFloatF(v: number): string {
   return negative ? `-${out}` : out;
 }
 
+const DECIMAL_FLOAT =
+  /^[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?$/;
+const HEX_FLOAT = /^([+-]?)0[xX]_?([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)?(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/;
+
+/**
+ * Go's strconv.ParseFloat(s, 64): decimal (underscores between digits), hexadecimal only with
+ * a `p` exponent, `inf`/`infinity` (signed) and `nan`; no spaces, no `0x1F`; out of range is
+ * an error. Undefined when Go refuses the text.
+ */
+export function parseGoFloat(text: string): number | undefined {
+  const special = /^([+-]?)(inf|infinity)$/i.exec(text);
+  if (special) return special[1] === '-' ? -Infinity : Infinity;
+  if (/^nan$/i.test(text)) return Number.NaN;
+  let value: number;
+  const hex = HEX_FLOAT.exec(text);
+  if (hex) {
+    const int = (hex[2] ?? '').replace(/_/g, '');
+    const frac = hex[3] ?? '';
+    if (int === '' && frac === '') return undefined;
+    const mantissa = Number.parseInt(`${int}${frac}` || '0', 16);
+    value = mantissa * 2 ** (Number(hex[4]) - 4 * frac.length);
+    if (hex[1] === '-') value = -value;
+  } else if (DECIMAL_FLOAT.test(text)) {
+    value = Number(text.replace(/_/g, ''));
+  } else {
+    return undefined;
+  }
+  return Number.isFinite(value) ? value : undefined;
+}
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -225,8 +260,8 @@ export function convertType(value: unknown, type: NonNullable<Param['type']>): u
           const n = BigInt(value);
           if (n >= INT64_MIN && n <= INT64_MAX) return n;
         }
-        const f = Number(value);
-        if (value.trim() !== '' && !Number.isNaN(f)) return floatToInt64(f);
+        const f = parseGoFloat(value);
+        if (f !== undefined) return floatToInt64(f);
         throw new Error(`cannot convert string '${value}' to int`);
       }
       throw new Error(`cannot convert ${typeof value} to int`);
@@ -236,9 +271,8 @@ export function convertType(value: unknown, type: NonNullable<Param['type']>): u
       if (typeof value === 'bigint') return Number(value);
       if (typeof value === 'boolean') return value ? 1 : 0;
       if (typeof value === 'string') {
-        const f = Number(value);
-        if (value.trim() === '' || Number.isNaN(f))
-          throw new Error(`cannot convert string '${value}' to float`);
+        const f = parseGoFloat(value);
+        if (f === undefined) throw new Error(`cannot convert string '${value}' to float`);
         return f;
       }
       throw new Error(`cannot convert ${typeof value} to float`);

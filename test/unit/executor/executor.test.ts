@@ -570,8 +570,13 @@ describe('executor: deadline', () => {
 });
 
 describe('executor: the resource is gone', () => {
-  it('a param GET answered 404 (hard-deleted resource) ends quietly: nothing applied, nothing reported', async () => {
-    const config = await loadConfig(ADAPTER, configMapTask());
+  it('a required param GET answered 404 (hard-deleted resource) ends quietly: nothing applied, nothing reported', async () => {
+    const task = configMapTask().replace(
+      '  - name: cluster\n    source:',
+      '  - name: cluster\n    required: true\n    source:',
+    );
+    expect(task).toContain('required: true\n    source:\n      api_call');
+    const config = await loadConfig(ADAPTER, task);
     const k8s = memoryCluster();
     const api = new ScriptedApi()
       .on('GET', CLUSTER_GET, () => notFound())
@@ -581,6 +586,18 @@ describe('executor: the resource is gone', () => {
     expect(result.skipReason).toBe('ResourceNotFound');
     expect(k8s.records).toHaveLength(0);
     expect(api.statusBodies()).toHaveLength(0);
+  });
+
+  it('an optional param GET answered 404 leaves the param out and goes on to report, as the Go adapter does', async () => {
+    const config = await loadConfig(ADAPTER, configMapTask());
+    const api = new ScriptedApi()
+      .on('GET', CLUSTER_GET, () => notFound())
+      .on('PUT', /statuses$/, { status: 201 });
+    const result = await run(config, { id: 'c1' }, api, memoryCluster());
+    expect(result.params['cluster']).toBeUndefined();
+    expect(result.skipReason).not.toBe('ResourceNotFound');
+    expect(api.statusBodies()).toHaveLength(1);
+    expect(result.statusReported).toBe(true);
   });
 
   it('an applied object that its own discovery cannot find fails the resource, as in the Go adapter', async () => {
