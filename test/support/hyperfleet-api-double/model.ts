@@ -1,6 +1,9 @@
 /**
  * The stored state of the HyperFleet API double, and its JSON views. Times are epoch
- * milliseconds in storage and RFC 3339 strings on the wire, as the real API presents them.
+ * milliseconds (with microsecond fractions) in storage and RFC 3339 strings on the wire, as
+ * the real API presents them: columns at PostgreSQL's microsecond precision with trailing
+ * zeros dropped (Go's RFC3339Nano), and times that live in JSON documents (conditions) as
+ * the adapter wrote them (`TimeFormat` looks those up).
  */
 
 export type ResourceKind = 'Cluster' | 'NodePool';
@@ -104,9 +107,33 @@ export interface AdapterStatusView {
   last_report_time: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** A stored time as the real API prints a timestamp column: microseconds, trailing zeros dropped. */
+export function columnTime(ms: number): string {
+  const whole = Math.floor(ms);
+  const micros = Math.round((ms - whole) * 1000);
+  const frac =
+    `${String(((whole % 1000) + 1000) % 1000).padStart(3, '0')}${String(micros).padStart(3, '0')}`.replace(
+      /0+$/,
+      '',
+    );
+  return `${new Date(whole).toISOString().slice(0, 19)}${frac === '' ? '' : `.${frac}`}Z`;
+}
 
-export function presentResource(r: StoredResource): ResourceView {
+/** How a time kept in a JSON document is printed: the text it arrived as, else as a column. */
+export type TimeFormat = (ms: number) => string;
+
+/** Parses RFC 3339 to epoch ms keeping microseconds; NaN when it is not RFC 3339. */
+export function parseTime(text: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(text);
+  if (!m) return Number.NaN;
+  const base = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(base)) return Number.NaN;
+  const micros = Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
+  return base + micros / 1000;
+}
+
+export function presentResource(r: StoredResource, fmt: TimeFormat = columnTime): ResourceView {
+  const iso = columnTime;
   return {
     kind: r.kind,
     id: r.id,
@@ -129,15 +156,24 @@ export function presentResource(r: StoredResource): ResourceView {
         ...(c.reason === undefined ? {} : { reason: c.reason }),
         ...(c.message === undefined ? {} : { message: c.message }),
         observed_generation: c.observedGeneration,
-        created_time: iso(c.createdTime),
-        last_updated_time: iso(c.lastUpdatedTime),
-        last_transition_time: iso(c.lastTransitionTime),
+        created_time: fmt(c.createdTime),
+        last_updated_time: fmt(c.lastUpdatedTime),
+        last_transition_time: fmt(c.lastTransitionTime),
       })),
     },
   };
 }
 
-export function presentStatus(s: StoredStatus): AdapterStatusView {
+/**
+ * `fresh`: the answer to the PUT that inserted the row, which the real API writes from the
+ * request (times as sent) instead of reading the row back (microsecond columns).
+ */
+export function presentStatus(
+  s: StoredStatus,
+  fmt: TimeFormat = columnTime,
+  fresh = false,
+): AdapterStatusView {
+  const column = fresh ? fmt : columnTime;
   return {
     adapter: s.adapter,
     observed_generation: s.observedGeneration,
@@ -146,12 +182,12 @@ export function presentStatus(s: StoredStatus): AdapterStatusView {
       status: c.status,
       ...(c.reason === undefined ? {} : { reason: c.reason }),
       ...(c.message === undefined ? {} : { message: c.message }),
-      last_transition_time: iso(c.lastTransitionTime),
+      last_transition_time: fmt(c.lastTransitionTime),
     })),
     data: structuredClone(s.data),
     ...(s.metadata === undefined ? {} : { metadata: structuredClone(s.metadata) }),
-    created_time: iso(s.createdTime),
-    last_report_time: iso(s.lastReportTime),
+    created_time: column(s.createdTime),
+    last_report_time: column(s.lastReportTime),
   };
 }
 

@@ -21,6 +21,15 @@ export const problem = {
     make('validation-error', 'Validation Failed', 400, 'HYPERFLEET-VAL-000', detail),
   malformed: (detail: string) =>
     make('malformed-request', 'Malformed Request', 400, 'HYPERFLEET-VAL-006', detail),
+  /** Query parameter not a number (page, size). */
+  format: (detail: string) => make('validation-error', 'Invalid Format', 400, 'HYPERFLEET-VAL-003', detail),
+  range: (detail: string) =>
+    make('validation-error', 'Value Out of Range', 400, 'HYPERFLEET-VAL-004', detail),
+  badRequest: (detail: string) => make('bad-request', 'Bad Request', 400, 'HYPERFLEET-VAL-005', detail),
+  exists: (kind: string) =>
+    make('conflict', 'Resource Conflict', 409, 'HYPERFLEET-CNF-001', `This ${kind} already exists`),
+  markedForDeletion: (kind: string, id: string) =>
+    make('conflict', 'State Conflict', 409, 'HYPERFLEET-CNF-003', `${kind} '${id}' is marked for deletion`),
   notFound: (detail: string) => make('not-found', 'Resource Not Found', 404, 'HYPERFLEET-NTF-001', detail),
   endpointNotFound: (path: string) =>
     make(
@@ -49,6 +58,7 @@ export const problem = {
   },
 };
 
-export function problemBody(p: Problem, instance: string): string {
-  return JSON.stringify({ ...p, instance, timestamp: new Date().toISOString() });
+/** `traceId` is the request's X-Request-Id; empty for paths outside the API's routes, as the real router answers them. */
+export function problemBody(p: Problem, instance: string, traceId: string, timestamp: string): string {
+  return JSON.stringify({ ...p, instance, timestamp, trace_id: traceId });
 }

@@ -1,4 +1,4 @@
-import type { AdapterConditionStatus, StoredStatus } from './model.ts';
+import { type AdapterConditionStatus, parseTime, type StoredStatus } from './model.ts';
 import { type Problem, problem } from './problem.ts';
 
 /**
@@ -19,6 +19,8 @@ export interface StatusReport {
   observedGeneration: number;
   /** Absent on the wire: the server's now. */
   observedTime: number;
+  /** observed_time as the adapter wrote it (kept in the condition documents as is). */
+  observedText?: string;
   conditions: { type: string; status: AdapterConditionStatus; reason?: string; message?: string }[];
   data: Record<string, unknown>;
   metadata?: Record<string, unknown>;
@@ -29,28 +31,26 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: Problem }
 const STATUS_VALUES = new Set(['True', 'False', 'Unknown']);
 
 export function parseStatusReport(rawBody: string, now: number): Parsed<StatusReport> {
-  if (rawBody.trim() === '') return fail(problem.malformed('Request body is required but was empty'));
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
   } catch (err) {
-    return fail(problem.malformed(`Invalid request format: ${(err as Error).message}`));
+    return fail(problem.malformed(`Invalid request format: ${goJsonSyntax(err as Error)}`));
   }
-  if (!isObject(body)) return fail(problem.malformed('Invalid request format: body must be a JSON object'));
+  const decodeError = checkTypes(body);
+  if (decodeError) return fail(problem.malformed(`Invalid request format: ${decodeError}`));
+  const fields = body as Record<string, unknown>;
 
-  const typeError = checkTypes(body);
-  if (typeError) return fail(problem.validation(typeError));
-
-  const adapter = (body['adapter'] as string | undefined) ?? '';
+  const adapter = (fields['adapter'] as string | undefined) ?? '';
   if (adapter === '') return fail(problem.validation('adapter is required'));
-  const observedGeneration = (body['observed_generation'] as number | undefined) ?? 0;
+  const observedGeneration = (fields['observed_generation'] as number | undefined) ?? 0;
   if (observedGeneration < 1) return fail(problem.validation('observed_generation must be >= 1'));
 
   const conditions: StatusReport['conditions'] = [];
   const seen = new Set<string>();
-  const rawConditions = (body['conditions'] as unknown[] | undefined) ?? [];
+  const rawConditions = (fields['conditions'] as unknown[] | null | undefined) ?? [];
   for (const [idx, raw] of rawConditions.entries()) {
-    const c = raw as Record<string, unknown>;
+    const c = (raw ?? {}) as Record<string, unknown>;
     const type = typeof c['type'] === 'string' ? c['type'] : '';
     const status = typeof c['status'] === 'string' ? c['status'] : '';
     if (type === '') return fail(problem.validation(`condition type cannot be empty at index ${idx}`));
@@ -72,8 +72,10 @@ export function parseStatusReport(rawBody: string, now: number): Parsed<StatusRe
   }
 
   let observedTime = now;
-  if (body['observed_time'] !== undefined && body['observed_time'] !== null) {
-    observedTime = Date.parse(body['observed_time'] as string);
+  let observedText: string | undefined;
+  if (typeof fields['observed_time'] === 'string') {
+    observedText = fields['observed_time'];
+    observedTime = parseTime(observedText);
     if (observedTime > now + MAX_OBSERVED_TIME_SKEW_MS) {
       return fail(problem.validation('observed_time must not be more than 5m0s in the future'));
     }
@@ -88,40 +90,68 @@ export function parseStatusReport(rawBody: string, now: number): Parsed<StatusRe
       adapter,
       observedGeneration,
       observedTime,
+      ...(observedText === undefined ? {} : { observedText }),
       conditions,
-      data: (body['data'] as Record<string, unknown> | undefined) ?? {},
-      ...(isObject(body['metadata']) ? { metadata: body['metadata'] } : {}),
+      data: (fields['data'] as Record<string, unknown> | null | undefined) ?? {},
+      ...(isObject(fields['metadata']) ? { metadata: fields['metadata'] } : {}),
     },
   };
 }
 
-/** JSON type mismatches, reported as the real server words them. */
-function checkTypes(body: Record<string, unknown>): string | undefined {
-  const expect = (field: string, ok: (v: unknown) => boolean, kind: string) => {
-    const v = body[field];
-    return v === undefined || v === null || ok(v) ? undefined : `field '${field}' must be ${kind}`;
-  };
-  const conditionsError = expect('conditions', Array.isArray, 'an array');
-  if (conditionsError) return conditionsError;
-  for (const [i, c] of ((body['conditions'] as unknown[] | undefined) ?? []).entries()) {
-    if (!isObject(c)) return `field 'conditions' must be an array of objects (index ${i})`;
-    for (const f of ['type', 'status', 'reason', 'message']) {
-      const v = c[f];
-      if (v !== undefined && v !== null && typeof v !== 'string')
-        return `field 'conditions.${f}' must be a string`;
+/**
+ * What Go's encoding/json says when decoding the body into the request struct fails: the
+ * first type mismatch in document order, or the time parser's complaint (both 400 VAL-006
+ * in the real API, before any field rule runs).
+ */
+function checkTypes(body: unknown): string | undefined {
+  const req = 'AdapterStatusCreateRequest';
+  if (!isObject(body)) {
+    return body === null
+      ? undefined
+      : `json: cannot unmarshal ${jsonKind(body)} into Go value of type openapi.${req}`;
+  }
+  const mismatch = (v: unknown, field: string, goType: string, owner = req) =>
+    `json: cannot unmarshal ${jsonKind(v)} into Go struct field ${owner}.${field} of type ${goType}`;
+  for (const [k, v] of Object.entries(body)) {
+    if (v === null) continue;
+    if ((k === 'adapter' && typeof v !== 'string') || (k === 'observed_generation' && !isInt32(v))) {
+      return mismatch(v, k, k === 'adapter' ? 'string' : 'int32');
+    }
+    if (k === 'observed_time') {
+      if (typeof v !== 'string') return 'Time.UnmarshalJSON: input is not a JSON string';
+      if (Number.isNaN(parseTime(v))) return `parsing time "${v}": not an RFC 3339 time`;
+    }
+    if (k === 'data' && !isObject(v)) return mismatch(v, k, 'map[string]interface {}');
+    if (k === 'conditions') {
+      if (!Array.isArray(v)) return mismatch(v, k, '[]openapi.ConditionRequest');
+      for (const c of v) {
+        if (c === null) continue;
+        if (!isObject(c)) return mismatch(c, k, 'openapi.ConditionRequest');
+        for (const [f, x] of Object.entries(c)) {
+          if (['type', 'status', 'reason', 'message'].includes(f) && x !== null && typeof x !== 'string') {
+            return mismatch(x, `conditions.${f}`, 'string', 'ConditionRequest');
+          }
+        }
+      }
     }
   }
-  return (
-    expect('adapter', (v) => typeof v === 'string', 'a string') ??
-    expect('observed_generation', (v) => Number.isInteger(v), 'a number') ??
-    expect(
-      'observed_time',
-      (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
-      'an RFC 3339 time',
-    ) ??
-    expect('data', isObject, 'an object') ??
-    expect('metadata', isObject, 'an object')
-  );
+  return undefined;
+}
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function isInt32(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
+}
+
+/** Go's wording for the two syntax errors clients actually send: nothing, or a cut-off body. */
+function goJsonSyntax(err: Error): string {
+  if (/unexpected end of json input/i.test(err.message)) return 'unexpected end of JSON input';
+  return err.message;
 }
 
 export type Classification =

@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { aggregateConditions } from './aggregation.ts';
-import type { ResourceKind, StoredResource, StoredStatus } from './model.ts';
+import { uuidv7 } from './ids.ts';
+import { columnTime, type ResourceKind, type StoredResource, type StoredStatus } from './model.ts';
 import { type Problem, problem } from './problem.ts';
+import type { CreateRequest, PatchRequest } from './resource-rules.ts';
 import { classifyReport, type StatusReport, upsertStatus } from './status-rules.ts';
 
 export interface ResourceSeed {
@@ -28,7 +30,7 @@ export const DEFAULT_REQUIRED_ADAPTERS: RequiredAdapters = {
 };
 
 export type PutOutcome =
-  | { code: 201; status: StoredStatus; hardDeleted: boolean }
+  | { code: 201; status: StoredStatus; hardDeleted: boolean; inserted: boolean }
   | { code: 204; why: string }
   | { code: 400 | 404; problem: Problem };
 
@@ -40,6 +42,19 @@ export class ApiStore {
   readonly #resources = new Map<string, StoredResource>();
   readonly #required: RequiredAdapters;
   readonly #now: () => number;
+  /** observed_time texts of every accepted report: the adapter's condition documents keep them verbatim. */
+  readonly #reportTexts = new Map<number, string>();
+  /**
+   * observed_time texts of reports that inserted a status row. The real API aggregates from
+   * the row it holds in memory after an insert (the adapter's text) but re-reads an updated
+   * row (a microsecond column), so only these reach the resource's condition documents.
+   */
+  readonly #insertTexts = new Map<number, string>();
+
+  /** A time in an adapter status's condition document. */
+  readonly formatReport = (ms: number): string => this.#reportTexts.get(ms) ?? columnTime(ms);
+  /** A time in a resource's condition document. */
+  readonly formatResource = (ms: number): string => this.#insertTexts.get(ms) ?? columnTime(ms);
 
   constructor(required: RequiredAdapters, now: () => number) {
     this.#required = required;
@@ -66,7 +81,7 @@ export class ApiStore {
   /** Creates the resource, or updates the given fields of an existing one (keeping its statuses). */
   put(kind: ResourceKind, seed: ResourceSeed, ownerId?: string): StoredResource {
     const now = this.#now();
-    const id = seed.id ?? randomUUID();
+    const id = seed.id ?? uuidv7(now);
     let owner: StoredResource['owner'];
     if (kind === 'NodePool') {
       const cluster = ownerId === undefined ? undefined : this.get('Cluster', ownerId);
@@ -100,6 +115,45 @@ export class ApiStore {
     this.#resources.set(id, r);
     if (this.#required[kind].length > 0) this.#aggregate(r);
     return r;
+  }
+
+  /** POST: 201 with the new resource, 404 for a missing owner, 409 for a taken name or an owner being deleted. */
+  create(
+    kind: ResourceKind,
+    req: CreateRequest,
+    ownerId?: string,
+  ): { ok: true; resource: StoredResource } | { ok: false; problem: Problem } {
+    if (kind === 'NodePool') {
+      const owner = ownerId === undefined ? undefined : this.get('Cluster', ownerId);
+      if (!owner) return { ok: false, problem: this.notFound('Cluster', ownerId ?? '') };
+      if (owner.deletedTime !== undefined) {
+        return { ok: false, problem: problem.markedForDeletion('Cluster', owner.id) };
+      }
+    }
+    const taken = this.list(kind).some(
+      (r) => r.name === req.name && (kind === 'Cluster' || r.owner?.id === ownerId),
+    );
+    if (taken) return { ok: false, problem: problem.exists(kind) };
+    const resource = this.put(kind, { name: req.name, spec: req.spec, labels: req.labels }, ownerId);
+    return { ok: true, resource };
+  }
+
+  /**
+   * PATCH: the generation moves only when spec or labels really change (an identical PATCH
+   * answers 200 with the resource as it was); 409 once the resource is marked for deletion.
+   */
+  patch(
+    r: StoredResource,
+    req: PatchRequest,
+  ): { ok: true; changed: boolean } | { ok: false; problem: Problem } {
+    if (r.deletedTime !== undefined) return { ok: false, problem: problem.markedForDeletion(r.kind, r.id) };
+    const specChanged = req.spec !== undefined && !isDeepStrictEqual(req.spec, r.spec);
+    const labelsChanged = req.labels !== undefined && !isDeepStrictEqual(req.labels, r.labels);
+    if (!specChanged && !labelsChanged) return { ok: true, changed: false };
+    if (req.spec !== undefined) r.spec = structuredClone(req.spec);
+    if (req.labels !== undefined) r.labels = { ...req.labels };
+    this.bumpGeneration(r.kind, r.id);
+    return { ok: true, changed: true };
   }
 
   /** What a spec or label PATCH does: generation + 1, Reconciled re-evaluated. */
@@ -142,13 +196,18 @@ export class ApiStore {
     const verdict = classifyReport(report, r.generation, existing);
     if (verdict.outcome === 'discard') return { code: 204, why: verdict.why };
     if (verdict.outcome === 'reject') return { code: 400, problem: verdict.problem };
+    const inserted = existing === undefined;
+    if (report.observedText !== undefined) {
+      this.#reportTexts.set(report.observedTime, report.observedText);
+      if (inserted) this.#insertTexts.set(report.observedTime, report.observedText);
+    }
     const stored = upsertStatus(report, existing);
     r.statuses.set(report.adapter, stored);
     if (r.deletedTime !== undefined && this.#tryHardDelete(r, report)) {
-      return { code: 201, status: stored, hardDeleted: true };
+      return { code: 201, status: stored, hardDeleted: true, inserted };
     }
     if (verdict.aggregate) this.#aggregate(r);
-    return { code: 201, status: stored, hardDeleted: false };
+    return { code: 201, status: stored, hardDeleted: false, inserted };
   }
 
   notFound(kind: ResourceKind, id: string): Problem {

@@ -260,11 +260,6 @@ describe('status PUT', () => {
       report('adapter-one', 2, { observed_time: new Date(now - 31 * 60_000).toISOString() }),
       /past/,
     ],
-    [
-      'observed_generation not a number',
-      { ...report('adapter-one', 2), observed_generation: '2' },
-      /must be a number/,
-    ],
   ];
   for (const [name, body, detail] of cases) {
     it(`400: ${name}`, async () => {
@@ -294,6 +289,36 @@ describe('status PUT', () => {
       expect(res.json['code']).toBe('HYPERFLEET-VAL-006');
     }
   });
+
+  // The real API decodes the body into its Go struct first: a wrong JSON type or a time that
+  // is not RFC 3339 is a malformed request (VAL-006), worded as Go's decoder words it.
+  const undecodable: [string, unknown, RegExp][] = [
+    [
+      'observed_generation a string',
+      { ...report('adapter-one', 2), observed_generation: '2' },
+      /^Invalid request format: json: cannot unmarshal string into Go struct field AdapterStatusCreateRequest\.observed_generation of type int32$/,
+    ],
+    [
+      'conditions an object',
+      { ...report('adapter-one', 2), conditions: {} },
+      /cannot unmarshal object into Go struct field AdapterStatusCreateRequest\.conditions/,
+    ],
+    ['body an array', [], /cannot unmarshal array into Go value of type openapi\.AdapterStatusCreateRequest/],
+    [
+      'observed_time not a time',
+      { ...report('adapter-one', 2), observed_time: 'yesterday' },
+      /parsing time "yesterday"/,
+    ],
+  ];
+  for (const [name, body, detail] of undecodable) {
+    it(`400 malformed: ${name}`, async () => {
+      const res = await call('PUT', `${V1}/clusters/c1/statuses`, body);
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ title: 'Malformed Request', code: 'HYPERFLEET-VAL-006' });
+      expect(res.json['detail']).toMatch(detail);
+      expect(api.statuses('Cluster', 'c1')).toHaveLength(0);
+    });
+  }
 
   it('checks in the real order: body before resource, discard before the mandatory conditions', async () => {
     expect((await call('PUT', `${V1}/clusters/none/statuses`, report('', 1))).status).toBe(400);
@@ -508,5 +533,155 @@ describe('faults, auth and recording', () => {
     });
     expect(ok.status).toBe(200);
     expect(secured.requests.at(-1)?.headers['authorization']).toBe('Bearer s3cret');
+  });
+});
+
+describe('HTTP writes, lists and the envelope, as the real API answers them', () => {
+  const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const spec = { region: 'eu' };
+
+  it('POST creates a cluster (201, UUIDv7 id, empty labels present) and refuses bad ones in the real order', async () => {
+    const created = await call('POST', `${V1}/clusters`, { kind: 'Cluster', name: 'alpha', spec });
+    expect(created.status).toBe(201);
+    expect(created.json['id']).toMatch(UUIDV7);
+    expect(created.json).toMatchObject({
+      generation: 1,
+      labels: {},
+      spec,
+      href: `${V1}/clusters/${created.json['id']}`,
+    });
+    const refused: [unknown, number, string, RegExp][] = [
+      [{ kind: 'Cluster', name: 'alpha', spec }, 409, 'HYPERFLEET-CNF-001', /already exists/],
+      [{ kind: 'Cluster', name: 'ab', spec }, 400, 'HYPERFLEET-VAL-000', /at least 3/],
+      [{ kind: 'Cluster', name: 'Alpha', spec }, 400, 'HYPERFLEET-VAL-000', /lowercase/],
+      [{ kind: 'NodePool', name: 'beta', spec }, 400, 'HYPERFLEET-VAL-000', /kind must be 'Cluster'/],
+      [{ kind: 'Cluster', name: 'beta' }, 400, 'HYPERFLEET-VAL-000', /spec is required/],
+      [{ id: 'x', kind: 'Cluster', name: 'beta', spec }, 400, 'HYPERFLEET-VAL-000', /id must be empty/],
+      ['{"kind":', 400, 'HYPERFLEET-VAL-006', /Invalid JSON/],
+    ];
+    for (const [body, status, code, detail] of refused) {
+      const res = await call('POST', `${V1}/clusters`, body);
+      expect([res.status, res.json['code']]).toEqual([status, code]);
+      expect(res.json['detail']).toMatch(detail);
+    }
+  });
+
+  it('PATCH bumps the generation only for a real change; 409 once marked for deletion', async () => {
+    const c = (await call('POST', `${V1}/clusters`, { kind: 'Cluster', name: 'alpha', spec })).json;
+    const same = await call('PATCH', `${V1}/clusters/${c['id']}`, { spec });
+    expect([same.status, same.json['generation']]).toEqual([200, 1]);
+    const changed = await call('PATCH', `${V1}/clusters/${c['id']}`, { spec: { region: 'us' } });
+    expect([changed.status, changed.json['generation']]).toEqual([200, 2]);
+    const labels = await call('PATCH', `${V1}/clusters/${c['id']}`, { labels: { a: 'b' } });
+    expect(labels.json['generation']).toBe(3);
+    expect((await call('PATCH', `${V1}/clusters/${c['id']}`, { name: 'x' })).json['code']).toBe(
+      'HYPERFLEET-VAL-005',
+    );
+    expect((await call('PATCH', `${V1}/clusters/${c['id']}`, {})).json['detail']).toBe(
+      'at least one field must be provided for update',
+    );
+    expect((await call('DELETE', `${V1}/clusters/${c['id']}`)).status).toBe(202);
+    const late = await call('PATCH', `${V1}/clusters/${c['id']}`, { spec });
+    expect([late.status, late.json['code']]).toEqual([409, 'HYPERFLEET-CNF-003']);
+  });
+
+  it('DELETE answers 202 with the soft-deleted resource and cascades to nodepools; 404 for none', async () => {
+    const c = (await call('POST', `${V1}/clusters`, { kind: 'Cluster', name: 'alpha', spec })).json;
+    const np = await call('POST', `${V1}/clusters/${c['id']}/nodepools`, {
+      kind: 'NodePool',
+      name: 'pool',
+      spec,
+    });
+    expect(np.status).toBe(201);
+    const del = await call('DELETE', `${V1}/clusters/${c['id']}`);
+    expect(del.status).toBe(202);
+    expect(del.json).toMatchObject({ generation: 2, deleted_by: 'system@hyperfleet.local' });
+    const child = await call('GET', `${V1}/clusters/${c['id']}/nodepools/${np.json['id']}`);
+    expect(child.json).toMatchObject({ generation: 2 });
+    expect(child.json['deleted_time']).toBeTypeOf('string');
+    expect((await call('DELETE', `${V1}/clusters/${c['id']}`)).json['generation']).toBe(2);
+    const none = await call('DELETE', `${V1}/clusters/01900000-0000-7000-8000-000000000000`);
+    expect([none.status, none.json['detail']]).toEqual([404, 'Cluster not found']);
+  });
+
+  it('lists with search, paging (newest first) and the real parameter errors', async () => {
+    for (const name of ['one', 'two', 'three']) {
+      await call('POST', `${V1}/clusters`, {
+        kind: 'Cluster',
+        name,
+        spec,
+        labels: { set: name === 'two' ? 'b' : 'a' },
+      });
+    }
+    const byLabel = await call('GET', `${V1}/clusters?search=${encodeURIComponent("labels.set='a'")}`);
+    expect((byLabel.json['items'] as { name: string }[]).map((i) => i.name)).toEqual(['three', 'one']);
+    const paged = await call('GET', `${V1}/clusters?page=2&size=1`);
+    expect(paged.json).toMatchObject({ page: 2, size: 1, total: 3 });
+    expect((paged.json['items'] as { name: string }[])[0]?.name).toBe('two');
+    const like = await call('GET', `${V1}/clusters?search=${encodeURIComponent("name like 't%'")}`);
+    expect(like.json['total']).toBe(2);
+    expect((await call('GET', `${V1}/clusters?size=101`)).json['code']).toBe('HYPERFLEET-VAL-004');
+    expect((await call('GET', `${V1}/clusters?page=x`)).json['code']).toBe('HYPERFLEET-VAL-003');
+    expect((await call('GET', `${V1}/clusters?search=name===`)).json['code']).toBe('HYPERFLEET-VAL-005');
+  });
+
+  it('X-Request-Id on routed answers equals the problem trace_id; unknown routes have neither', async () => {
+    const res = await fetch(`${api.url}${V1}/clusters/01900000-0000-7000-8000-000000000000`);
+    const id = res.headers.get('x-request-id');
+    expect(id).toMatch(UUIDV7);
+    expect(((await res.json()) as { trace_id: string }).trace_id).toBe(id);
+    const unknown = await fetch(`${api.url}/elsewhere`);
+    expect(unknown.headers.get('x-request-id')).toBeNull();
+    expect(((await unknown.json()) as { trace_id: string }).trace_id).toBe('');
+  });
+
+  it('GET /api/hyperfleet answers 200 without a token (the readiness target); v1 still needs one', async () => {
+    const secured = await double({ requireToken: 's3cret' });
+    const meta = await fetch(`${secured.url}/api/hyperfleet`);
+    expect(meta.status).toBe(200);
+    expect(await meta.json()).toMatchObject({ id: 'hyperfleet', kind: 'API', href: '/api/hyperfleet' });
+    expect((await fetch(`${secured.url}${V1}/clusters`)).status).toBe(401);
+  });
+
+  it('gzips when asked, with the real Vary headers', async () => {
+    const { request } = await import('node:http');
+    const { gunzipSync } = await import('node:zlib');
+    const raw = await new Promise<{ enc: string | undefined; vary: string | undefined; body: Buffer }>(
+      (resolve) => {
+        request(`${api.url}${V1}/clusters`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              enc: res.headers['content-encoding'],
+              vary: res.headers['vary'],
+              body: Buffer.concat(chunks),
+            }),
+          );
+        }).end();
+      },
+    );
+    expect([raw.enc, raw.vary]).toEqual(['gzip', 'Authorization']);
+    expect(JSON.parse(gunzipSync(raw.body).toString())).toMatchObject({ items: [], total: 0 });
+  });
+
+  it('times: resource columns in microseconds, adapter texts kept verbatim in condition documents', async () => {
+    const c = (await call('POST', `${V1}/clusters`, { kind: 'Cluster', name: 'alpha', spec })).json;
+    expect(c['created_time']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/);
+    const sent = `${new Date().toISOString().slice(0, 23)}123457Z`;
+    const first = await call('PUT', `${V1}/clusters/${c['id']}/statuses`, {
+      ...report('adapter-one', 1),
+      observed_time: sent,
+    });
+    expect(first.status).toBe(201);
+    // The inserting PUT answers from the request; later reads show the microsecond column.
+    expect(first.json['last_report_time']).toBe(sent);
+    const listed = (await call('GET', `${V1}/clusters/${c['id']}/statuses`)).json['items'] as Record<
+      string,
+      unknown
+    >[];
+    expect(listed[0]?.['last_report_time']).toBe(sent.replace(/457Z$/, 'Z'));
+    const conditions = (listed[0]?.['conditions'] ?? []) as { last_transition_time: string }[];
+    expect(conditions[0]?.last_transition_time).toBe(sent);
   });
 });
