@@ -6,6 +6,7 @@
 import type { RecordedApiRequest } from '../dryrun/api-responses.ts';
 import type { ExecutionResult } from '../executor/executor.ts';
 import type { TransportRecord } from '../transport/memory.ts';
+import type { KubeObject } from '../transport/types.ts';
 
 export interface DryRunReport {
   adapter: string;
@@ -13,6 +14,8 @@ export interface DryRunReport {
   result: ExecutionResult;
   apiRequests: RecordedApiRequest[];
   transportOperations: TransportRecord[];
+  /** Every manifest as rendered, by resource, in order (also those an unchanged generation skipped). */
+  rendered: { resource: string; object: KubeObject }[];
 }
 
 const BUILTIN_PARAMS = new Set(['adapter', 'config', 'env', 'event']);

@@ -124,12 +124,14 @@ export async function dryRun(
   });
   const log =
     options.log ?? createLogger({ level: options.verbose ? 'debug' : 'silent', destination: process.stderr });
+  const rendered: DryRunReport['rendered'] = [];
   const result = await execute(config, event.data, AbortSignal.timeout(60_000), {
     api,
     transports: async (client) => transports[client],
     log,
     env,
     recreateWaitMs: 0,
+    onRendered: (resource, object) => rendered.push({ resource, object }),
     ...(options.now ? { clock: { now: options.now } } : {}),
   });
   const report: DryRunReport = {
@@ -138,6 +140,7 @@ export async function dryRun(
     result,
     apiRequests: canned.requests,
     transportOperations: records,
+    rendered,
   };
   return { report, result };
 }
