@@ -158,7 +158,7 @@ function generate(c: Case, i: number): Input {
   const count = pick(c, [0, 1, 3, 2.5, -4, 1e6, 12345678901]);
   const flag = chance(c, 0.5);
   const withSecret = chance(c, 0.1);
-  const withList = chance(c, 0.1);
+  const withList = chance(c, 0.03);
 
   // --- event ---
   const event = {

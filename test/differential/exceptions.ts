@@ -41,6 +41,7 @@ export class Exceptions {
   readonly entries: ExceptionEntry[];
   private readonly matchers: { inputs: RegExp[]; fields?: RegExp[] }[];
   private readonly used: number[];
+  private readonly inputsCovered: Set<string>[];
 
   constructor(entries: ExceptionEntry[]) {
     for (const [i, e] of entries.entries()) {
@@ -57,6 +58,7 @@ export class Exceptions {
       ...(e.fields ? { fields: e.fields.map(glob) } : {}),
     }));
     this.used = entries.map(() => 0);
+    this.inputsCovered = entries.map(() => new Set<string>());
   }
 
   static load(path: string): Exceptions {
@@ -64,20 +66,39 @@ export class Exceptions {
     return new Exceptions(json.exceptions);
   }
 
-  /** The differences no entry covers; records which entries covered something. */
+  /**
+   * The differences no entry covers; records which entries covered something. Entries that
+   * name fields are tried first: an entry for a whole input only answers for what no
+   * field-specific entry explains, so it goes stale once its own difference is gone.
+   */
   uncovered(inputId: string, diffs: Difference[]): Difference[] {
-    const left: Difference[] = [];
-    for (const d of diffs) {
-      let covered = false;
-      this.matchers.forEach((m, i) => {
-        if (!m.inputs.some((r) => r.test(inputId))) return;
-        if (m.fields && !m.fields.some((f) => f.test(d.path))) return;
-        covered = true;
-        this.used[i] = (this.used[i] ?? 0) + 1;
-      });
-      if (!covered) left.push(d);
+    let left = diffs;
+    for (const specific of [true, false]) {
+      const next: Difference[] = [];
+      for (const d of left) {
+        let covered = false;
+        this.matchers.forEach((m, i) => {
+          if ((m.fields !== undefined) !== specific) return;
+          if (!m.inputs.some((r) => r.test(inputId))) return;
+          if (m.fields && !m.fields.some((f) => f.test(d.path))) return;
+          covered = true;
+          this.used[i] = (this.used[i] ?? 0) + 1;
+          this.inputsCovered[i]?.add(inputId);
+        });
+        if (!covered) next.push(d);
+      }
+      left = next;
     }
     return left;
+  }
+
+  /** Per entry: how many inputs and differences it covered in this run. */
+  coverage(): { entry: ExceptionEntry; inputs: number; differences: number }[] {
+    return this.entries.map((entry, i) => ({
+      entry,
+      inputs: this.inputsCovered[i]?.size ?? 0,
+      differences: this.used[i] ?? 0,
+    }));
   }
 
   /** Entries that covered no difference in this run: stale (or naming inputs that do not exist). */

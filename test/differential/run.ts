@@ -134,6 +134,12 @@ async function main(argv: string[]): Promise<number> {
       for (const d of shown.slice(0, 25)) process.stdout.write(`  ${formatDifference(d)}\n`);
       if (shown.length > 25) process.stdout.write(`  ... ${shown.length - 25} more\n`);
     }
+    for (const c of exceptions.coverage()) {
+      const fields = c.entry.fields ? ` [${c.entry.fields.join(', ')}]` : '';
+      process.stdout.write(
+        `exception ${c.entry.class} ${[c.entry.input].flat().join(', ')}${fields}: ${c.inputs} inputs, ${c.differences} differences\n`,
+      );
+    }
     const stale = filter ? [] : exceptions.stale();
     for (const s of stale) {
       process.stdout.write(

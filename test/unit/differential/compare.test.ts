@@ -132,6 +132,15 @@ describe('exceptions', () => {
     expect(ex.stale().map((e) => e.input)).toEqual([['corpus/*/cel-map', 'corpus/*/cel-map/*']]);
   });
 
+  it('lets an entry for a whole input answer only for what field entries leave, so it can go stale', () => {
+    const ex = new Exceptions([
+      { input: '*', fields: ['exitCode'], class: 'go-bug-fixed', reason: 'Go exits 0 on a failed run' },
+      { input: 'corpus/0001/*', class: 'pending', cause: 'elsewhere', reason: 'a render difference' },
+    ]);
+    expect(ex.uncovered('corpus/0001/k8s', [diff])).toEqual([]);
+    expect(ex.stale().map((e) => e.input)).toEqual(['corpus/0001/*']);
+  });
+
   it('refuses an entry without a class, a reason, or (pending) a cause', () => {
     expect(
       () => new Exceptions([{ input: 'x', class: 'odd' as never, reason: 'long enough reason' }]),
