@@ -12,10 +12,8 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,28 +40,11 @@ type vector struct {
 const DefaultNow = "2026-01-01T00:10:00Z"
 
 func main() {
-	in := flag.String("in", "test/conformance/cel/vectors.json", "vectors file")
-	out := flag.String("out", "test/conformance/cel/expected.json", "expected results file")
-	flag.Parse()
-
-	vecs, err := vectors.Read[vector](*in)
-	if err != nil {
-		fail(err)
-	}
-	results := make([]json.RawMessage, 0, len(vecs))
-	for _, v := range vecs {
-		results = append(results, run(v))
-	}
-	if err := vectors.Write(*out, results); err != nil {
-		fail(err)
-	}
-	fmt.Fprintf(os.Stderr, "cel oracle: %d vectors -> %s\n", len(vecs), *out)
+	vectors.Main("cel", func(v vector) (json.RawMessage, error) { return run(v), nil })
 }
 
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "cel oracle:", err)
-	os.Exit(1)
-}
+// fail stops the oracle on a vector it cannot evaluate at all (see vectors.Fail).
+func fail(err error) { vectors.Fail("cel", err) }
 
 func run(v vector) json.RawMessage {
 	errorOut := func(kind string, err error) json.RawMessage {
@@ -82,11 +63,7 @@ func run(v vector) json.RawMessage {
 		}
 		vars = m
 	}
-	nowText := v.Now
-	if nowText == "" {
-		nowText = DefaultNow
-	}
-	now, err := time.Parse(time.RFC3339Nano, nowText)
+	now, err := vectors.Now(v.Now, DefaultNow)
 	if err != nil {
 		fail(fmt.Errorf("vector %s: now: %w", v.ID, err))
 	}

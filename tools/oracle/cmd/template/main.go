@@ -8,11 +8,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"text/template"
 	"time"
@@ -39,51 +36,24 @@ type result struct {
 const DefaultNow = "2026-01-02T03:04:05Z"
 
 func main() {
-	in := flag.String("in", "test/conformance/template/vectors.json", "vectors file")
-	out := flag.String("out", "test/conformance/template/expected.json", "expected results file")
-	flag.Parse()
-
-	vecs, err := vectors.Read[vector](*in)
-	if err != nil {
-		fail(err)
-	}
-	results := make([]json.RawMessage, 0, len(vecs))
-	for _, v := range vecs {
-		line, err := marshal(run(v))
+	vectors.Main("template", func(v vector) (json.RawMessage, error) {
+		line, err := vectors.Line(run(v))
 		if err != nil {
-			fail(fmt.Errorf("%s: %w", v.ID, err))
+			return nil, fmt.Errorf("%s: %w", v.ID, err)
 		}
-		results = append(results, line)
-	}
-	if err := vectors.Write(*out, results); err != nil {
-		fail(err)
-	}
-	fmt.Fprintf(os.Stderr, "template oracle: %d vectors -> %s\n", len(vecs), *out)
-}
-
-func marshal(r result) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+		return line, nil
+	})
 }
 
 func run(v vector) result {
-	nowText := v.Now
-	if nowText == "" {
-		nowText = DefaultNow
-	}
-	now, err := time.Parse(time.RFC3339Nano, nowText)
+	now, err := vectors.Now(v.Now, DefaultNow)
 	if err != nil {
-		fail(fmt.Errorf("%s: now: %w", v.ID, err))
+		vectors.Fail("template", fmt.Errorf("%s: now: %w", v.ID, err))
 	}
 	now = now.UTC()
 	data, err := vectors.Decode(v.Data, true)
 	if err != nil {
-		fail(fmt.Errorf("%s: data: %w", v.ID, err))
+		vectors.Fail("template", fmt.Errorf("%s: data: %w", v.ID, err))
 	}
 	tmpl, err := template.New("template").
 		Funcs(tmplfuncs.FuncMap(func() time.Time { return now })).
@@ -98,9 +68,4 @@ func run(v vector) result {
 	}
 	s := sb.String()
 	return result{ID: v.ID, Output: &s}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "template oracle:", err)
-	os.Exit(2)
 }

@@ -20,9 +20,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"text/template"
 	"time"
@@ -58,52 +56,25 @@ type taskResource struct {
 }
 
 func main() {
-	in := flag.String("in", "test/conformance/yaml/vectors.json", "vectors file")
-	out := flag.String("out", "test/conformance/yaml/expected.json", "expected results file")
-	flag.Parse()
-
-	vecs, err := vectors.Read[vector](*in)
-	if err != nil {
-		fail(err)
-	}
-	results := make([]json.RawMessage, 0, len(vecs))
-	for _, v := range vecs {
-		line, err := encode(run(v))
+	vectors.Main("yaml", func(v vector) (json.RawMessage, error) {
+		line, err := vectors.Line(run(v))
 		if err != nil {
-			fail(fmt.Errorf("%s: %w", v.ID, err))
+			return nil, fmt.Errorf("%s: %w", v.ID, err)
 		}
-		results = append(results, line)
-	}
-	if err := vectors.Write(*out, results); err != nil {
-		fail(err)
-	}
-	fmt.Fprintf(os.Stderr, "yaml oracle: %d vectors -> %s\n", len(vecs), *out)
-}
-
-func encode(r result) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+		return line, nil
+	})
 }
 
 func run(v vector) (r result) {
 	r.ID = v.ID
-	nowText := v.Now
-	if nowText == "" {
-		nowText = DefaultNow
-	}
-	now, err := time.Parse(time.RFC3339Nano, nowText)
+	now, err := vectors.Now(v.Now, DefaultNow)
 	if err != nil {
-		fail(fmt.Errorf("%s: now: %w", v.ID, err))
+		vectors.Fail("yaml", fmt.Errorf("%s: now: %w", v.ID, err))
 	}
 	now = now.UTC()
 	raw, err := vectors.Decode(v.Data, true)
 	if err != nil {
-		fail(fmt.Errorf("%s: data: %w", v.ID, err))
+		vectors.Fail("yaml", fmt.Errorf("%s: data: %w", v.ID, err))
 	}
 	params, _ := raw.(map[string]interface{})
 	if params == nil {
@@ -234,9 +205,4 @@ func renderTemplate(text string, data map[string]interface{}, now time.Time) (st
 		return "", fmt.Errorf("failed to execute template: %w", err)
 	}
 	return buf.String(), nil
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "yaml oracle:", err)
-	os.Exit(2)
 }
