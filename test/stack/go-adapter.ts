@@ -1,9 +1,11 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot, defaultSay, goEnv, type Say, step, withLock } from './build.ts';
-import { StackError } from './errors.ts';
+import { peerCommit, peersRoot as peersDir } from './peers.ts';
 import { runToLog } from './proc.ts';
+
+export { peerCommit, peersDir };
 
 /**
  * Builds the real Go hyperfleet-adapter (the oracle of the differential suite) from the peers'
@@ -12,34 +14,7 @@ import { runToLog } from './proc.ts';
  * cache and the broker is resolved with a `replace`. Keyed by the commit the peers' README lists.
  */
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BROKER_MODULE = 'github.com/openshift-hyperfleet/hyperfleet-broker';
-
-/** `../shared/peers` beside the repository (CI clones next to a read-only `shared/`), or HYPERFLEET_PEERS_DIR. */
-export function peersDir(): string {
-  return process.env['HYPERFLEET_PEERS_DIR'] || resolve(REPO_ROOT, '..', 'shared', 'peers');
-}
-
-/** The commit (or tag) of a peer as listed in the peers' README table, e.g. `hyperfleet-adapter/`. */
-export function peerCommit(folder: string, dir: string = peersDir()): string {
-  const readme = join(dir, 'README.md');
-  let text: string;
-  try {
-    text = readFileSync(readme, 'utf8');
-  } catch (err) {
-    throw new StackError('STACK_PEERS_MISSING', `cannot read ${readme} (set HYPERFLEET_PEERS_DIR)`, {
-      cause: err,
-    });
-  }
-  for (const line of text.split('\n')) {
-    const cells = line.split('|').map((c) => c.trim());
-    if (cells[1] === `\`${folder}/\``) {
-      const commit = cells[3]?.match(/^(v[\w.-]+|[0-9a-f]{7,40})/)?.[1];
-      if (commit !== undefined) return commit;
-    }
-  }
-  throw new StackError('STACK_PEERS_MISSING', `${readme} lists no commit for ${folder}/`);
-}
 
 export function goAdapterDir(): string {
   return join(cacheRoot(), `hyperfleet-adapter-${peerCommit('hyperfleet-adapter').slice(0, 12)}`);

@@ -37,11 +37,33 @@ export function peerSource(folder: string, expected: string): string {
   return dir;
 }
 
-/** The commit or tag in the README table row of `folder/` (`| \`folder/\` | repo | <commit> ... |`). */
+/**
+ * The commit (or tag) of a peer as the README table lists it, e.g. `hyperfleet-adapter` (for a
+ * build keyed by what the snapshot is, where no version is pinned).
+ */
+export function peerCommit(folder: string, root: string = peersRoot()): string {
+  const readme = join(root, 'README.md');
+  let text: string;
+  try {
+    text = readFileSync(readme, 'utf8');
+  } catch (err) {
+    throw new StackError('STACK_PEERS_MISSING', `cannot read ${readme} (set HYPERFLEET_PEERS_DIR)`, {
+      cause: err,
+    });
+  }
+  const commit = listedCommit(text, folder);
+  if (commit === undefined)
+    throw new StackError('STACK_PEERS_MISSING', `${readme} lists no commit for ${folder}/`);
+  return commit;
+}
+
+/** The commit or tag in the first README table row of `folder/` that has one (`| \`folder/\` | repo | <commit> ... |`). */
 function listedCommit(readme: string, folder: string): string | undefined {
   for (const line of readme.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
-    if (cells[1] === `\`${folder}/\``) return cells[3]?.match(/^(v[\w.-]+|[0-9a-f]{7,40})/)?.[1];
+    if (cells[1] !== `\`${folder}/\``) continue;
+    const commit = cells[3]?.match(/^(v[\w.-]+|[0-9a-f]{7,40})/)?.[1];
+    if (commit !== undefined) return commit;
   }
   return undefined;
 }
