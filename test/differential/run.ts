@@ -7,7 +7,7 @@
  *   --filter <text>   only inputs whose id contains text (no stale check)
  *   --show-excepted   print excepted differences too
  *   --keep            keep the temp dir of generated inputs (its path is printed)
- *   --live            the live differential against the real stack (live.ts)
+ *   --live            the live differential against the real stack (live/index.ts)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,9 +68,9 @@ export interface InputOutcome {
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--live')) {
-    const live = join(HERE, 'live.ts');
+    const live = join(HERE, 'live', 'index.ts');
     if (!existsSync(live)) {
-      process.stderr.write('differential --live: test/differential/live.ts is not there yet\n');
+      process.stderr.write('differential --live: test/differential/live/index.ts is not there\n');
       return 2;
     }
     const mod = (await import(live)) as { main: (argv: string[]) => Promise<number> };

@@ -230,6 +230,7 @@ async function main(argv: string[]): Promise<number> {
       name: string,
       run: (since: number) => Promise<void>,
       premise: (go: Observed, since: number) => string | undefined,
+      timing?: { paths: string[]; why: string },
     ) => {
       const since = Date.now();
       let failure: string | undefined;
@@ -244,7 +245,13 @@ async function main(argv: string[]): Promise<number> {
         join(observedDir, `${results.length + 1}-${name}.json`),
         `${JSON.stringify(seen, null, 2)}\n`,
       );
-      const diffs = diff('', seen.go, seen.ours);
+      const all = diff('', seen.go, seen.ours);
+      // Fields that depend on when the Maestro agent's status lands relative to each adapter's
+      // read are not compared in this scenario; they are printed, never hidden.
+      const racy = (timing?.paths ?? []).map(globRe);
+      const diffs = all.filter((d) => !racy.some((r) => r.test(d.path)));
+      for (const d of all.filter((x) => !diffs.includes(x)))
+        say(`  timing, not compared (${timing?.why}): ${d.path}: go=${show(d.go)} ours=${show(d.ours)}`);
       const seconds = Math.round((Date.now() - since) / 100) / 10;
       results.push({ name, seconds, diffs, ...(failure ? { failure } : {}) });
       say(
@@ -288,6 +295,10 @@ async function main(argv: string[]): Promise<number> {
         );
       },
       (g) => expect(g, { generation: 1, work: true }),
+      {
+        paths: ['*.conditions[0].*', '*.conditions[1].*', '*.data.namespace.phase', '*.data.configmap.name'],
+        why: "first event: whether the agent's Applied/Available status is in Maestro when the adapter reads the new ManifestWork back is a race (seen both ways on each side)",
+      },
     );
     // 2. Sentinel repeats the event while the cluster is not reconciled; each adapter sees its
     //    own ManifestWork again (discovered, applied, available) until both are Available.
@@ -505,6 +516,15 @@ interface Payload {
   adapter?: string;
   observed_generation?: number;
   conditions?: { type?: string; status?: string; reason?: string }[];
+}
+
+function globRe(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 function conditions(
