@@ -115,18 +115,29 @@ async function sumdbReachable(sumdb: string, env: NodeJS.ProcessEnv): Promise<bo
   return false;
 }
 
-interface Stamp {
+/** A build directory's completion stamp, complete.json: what was built and how long each step took. */
+export interface Stamp {
   versions: Record<string, string>;
   seconds: Record<string, number>;
   builtAt: string;
 }
 
-function readStamp(dir: string): Stamp | undefined {
+export function readStamp(dir: string): Stamp | undefined {
   try {
     return JSON.parse(readFileSync(join(dir, 'complete.json'), 'utf8')) as Stamp;
   } catch {
     return undefined;
   }
+}
+
+/** Marks a build directory complete; written last, so a build cut short leaves no stamp. */
+export function writeStamp(
+  dir: string,
+  versions: Record<string, string>,
+  seconds: Record<string, number>,
+): void {
+  const stamp: Stamp = { versions, seconds, builtAt: new Date().toISOString() };
+  writeFileSync(join(dir, 'complete.json'), `${JSON.stringify(stamp, null, 2)}\n`);
 }
 
 /** One builder per cache directory at a time, across processes (CI's integration and e2e projects). */
@@ -227,8 +238,7 @@ async function buildMaestro(say: Say): Promise<void> {
       },
     );
   });
-  const stamp: Stamp = { versions: requires, seconds, builtAt: new Date().toISOString() };
-  writeFileSync(join(dir, 'complete.json'), `${JSON.stringify(stamp, null, 2)}\n`);
+  writeStamp(dir, requires, seconds);
 }
 
 /** The staging modules k8s.io/kubernetes replaces with local folders, read from its go.mod. */
@@ -344,12 +354,11 @@ async function buildKubernetes(say: Say): Promise<void> {
       logFile: etcdLog,
     }),
   );
-  const stamp: Stamp = {
-    versions: { kubernetes: KUBERNETES_VERSION, staging: KUBERNETES_STAGING_VERSION, etcd: ETCD_VERSION },
+  writeStamp(
+    dir,
+    { kubernetes: KUBERNETES_VERSION, staging: KUBERNETES_STAGING_VERSION, etcd: ETCD_VERSION },
     seconds,
-    builtAt: new Date().toISOString(),
-  };
-  writeFileSync(join(dir, 'complete.json'), `${JSON.stringify(stamp, null, 2)}\n`);
+  );
 }
 
 function complete(dir: string, binaries: string[]): boolean {

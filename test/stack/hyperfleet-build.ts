@@ -4,13 +4,12 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot, defaultSay, goEnv, type Say, step, withLock } from './build.ts';
+import { cacheRoot, defaultSay, goEnv, readStamp, type Say, step, withLock, writeStamp } from './build.ts';
 import { peerSource } from './peers.ts';
 import { runToLog } from './proc.ts';
 import {
@@ -96,20 +95,6 @@ export function hyperfleetBinaryPaths(): HyperfleetBinaries {
 /** The commit each binary was built from, for `stack status`. */
 export const hyperfleetCommits = { 'hyperfleet-api': API.commit, sentinel: SENTINEL.commit };
 
-interface Stamp {
-  versions: Record<string, string>;
-  seconds: Record<string, number>;
-  builtAt: string;
-}
-
-function readStamp(dir: string): Stamp | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'complete.json'), 'utf8')) as Stamp;
-  } catch {
-    return undefined;
-  }
-}
-
 function complete(c: Component): boolean {
   const dir = componentDir(c);
   const extra = c === API ? [hyperfleetBinaryPaths().apiOpenapi] : [];
@@ -189,8 +174,7 @@ async function buildComponent(c: Component, say: Say): Promise<void> {
     mkdirSync(join(dir, 'openapi'), { recursive: true });
     cpSync(spec, hyperfleetBinaryPaths().apiOpenapi);
   }
-  const stamp: Stamp = { versions, seconds, builtAt: new Date().toISOString() };
-  writeFileSync(join(dir, 'complete.json'), `${JSON.stringify(stamp, null, 2)}\n`);
+  writeStamp(dir, versions, seconds);
 }
 
 /** Returns the API and Sentinel binaries, building whichever lacks a completion stamp. */
