@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { aptInstall } from './apt.ts';
 import { StackError } from './errors.ts';
 import { runCapture } from './proc.ts';
 
@@ -21,12 +22,7 @@ function ensureOpenssl(): Promise<void> {
   present ??= (async () => {
     const probe = await runCapture('openssl', ['version']).catch(() => ({ code: -1 }));
     if (probe.code === 0) return;
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'openssl']]) {
-      const res = await runCapture('apt-get', args, { env, timeoutMs: 600_000 });
-      if (res.code !== 0)
-        throw new StackError('STACK_CERT_FAILED', `apt-get ${args.join(' ')}: ${res.stderr.slice(-1000)}`);
-    }
+    await aptInstall('openssl', 'STACK_CERT_FAILED');
   })();
   return present;
 }

@@ -1,5 +1,6 @@
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { aptInstall } from './apt.ts';
 import { StackError } from './errors.ts';
 import { runCapture, spawnDaemon, stopProcess, waitFor } from './proc.ts';
 
@@ -58,16 +59,7 @@ export async function ensurePostgresBinaries(say: Say): Promise<string> {
     );
   }
   say('PostgreSQL server not found: apt-get install postgresql');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'postgresql']]) {
-    const res = await runCapture('apt-get', args, { env, timeoutMs: 600_000 });
-    if (res.code !== 0) {
-      throw new StackError(
-        'STACK_POSTGRES_MISSING',
-        `apt-get ${args.join(' ')} failed: ${res.stderr.slice(-2000)}`,
-      );
-    }
-  }
+  await aptInstall('postgresql', 'STACK_POSTGRES_MISSING');
   const installed = await findBinDir();
   if (installed === undefined)
     throw new StackError('STACK_POSTGRES_MISSING', 'postgresql installed but no initdb');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
+import { aptInstall } from './apt.ts';
 import { StackError } from './errors.ts';
 import { runCapture, spawnDaemon, waitFor } from './proc.ts';
 import type { RabbitmqInfo } from './types.ts';
@@ -40,16 +41,7 @@ export async function ensureRabbitmqBinaries(say: Say): Promise<{ server: string
     throw new StackError('STACK_RABBITMQ_MISSING', `no ${SERVER} and not root to install rabbitmq-server`);
   }
   say('RabbitMQ not found: apt-get install rabbitmq-server');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'rabbitmq-server']]) {
-    const res = await runCapture('apt-get', args, { env, timeoutMs: 600_000 });
-    if (res.code !== 0) {
-      throw new StackError(
-        'STACK_RABBITMQ_MISSING',
-        `apt-get ${args.join(' ')} failed: ${res.stderr.slice(-2000)}`,
-      );
-    }
-  }
+  await aptInstall('rabbitmq-server', 'STACK_RABBITMQ_MISSING');
   const installed = await found();
   if (installed === undefined)
     throw new StackError('STACK_RABBITMQ_MISSING', `rabbitmq-server installed but no ${SERVER} or epmd`);
