@@ -32,6 +32,14 @@ const MAX_INT = 2n ** 63n - 1n;
 const TS = 'google.protobuf.Timestamp';
 const GPD = 'google.protobuf.Duration';
 
+/** The ordering operators, each as a test of a three-way comparison (negative, 0, positive). */
+const ORDERINGS = [
+  ['<', (c: number) => c < 0],
+  ['<=', (c: number) => c <= 0],
+  ['>', (c: number) => c > 0],
+  ['>=', (c: number) => c >= 0],
+] as const;
+
 function fail(message: string): never {
   throw new ExtensionError(message);
 }
@@ -67,12 +75,7 @@ function registerStrings(env: Environment): void {
   s('string.split(string, int): list<string>', gostr.split);
   s('string.matches(string): bool', regexMatches);
   env.registerFunction('matches(string, string): bool', guarded(regexMatches));
-  for (const [op, test] of [
-    ['<', (c: number) => c < 0],
-    ['<=', (c: number) => c <= 0],
-    ['>', (c: number) => c > 0],
-    ['>=', (c: number) => c >= 0],
-  ] as const) {
+  for (const [op, test] of ORDERINGS) {
     replaceOperator(env, op, [`string ${op} string: bool`], `string ${op} string`, (a: string, b: string) =>
       test(gostr.compareStrings(a, b)),
     );
@@ -180,12 +183,7 @@ function registerArithmetic(env: Environment): void {
     dur(durationNanos(a) - durationNanos(b)),
   );
   env.registerOperator(`-${GPD}`, (d: Duration) => dur(-durationNanos(d)));
-  for (const [op, test] of [
-    ['<', (c: number) => c < 0],
-    ['<=', (c: number) => c <= 0],
-    ['>', (c: number) => c > 0],
-    ['>=', (c: number) => c >= 0],
-  ] as const) {
+  for (const [op, test] of ORDERINGS) {
     replaceOperator(
       env,
       op,
