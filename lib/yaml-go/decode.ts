@@ -19,6 +19,7 @@ import {
   isSeq,
   Lexer,
   type Node,
+  type Pair,
   parseAllDocuments,
 } from 'yaml';
 import { compareGoStrings } from '../template/values.ts';
@@ -118,6 +119,7 @@ export function decodeNode(node: unknown, ctx: Context): GoValue {
 }
 
 type MapNode = { items: unknown[] };
+type PairNode = Pair<unknown, unknown>;
 
 function mergeSources(value: unknown, ctx: Context): unknown[] {
   const target = isAlias(value) ? value.resolve(ctx.doc as Document) : value;
@@ -132,12 +134,9 @@ function mergeSources(value: unknown, ctx: Context): unknown[] {
   throw new YamlGoError('yaml: map merge requires map or sequence of maps as the value');
 }
 
-/**
- * A map[string]interface{}. keys 'iface': keys decoded as interface{} values (all strings
- * here); 'string': keys decoded into a Go string (any scalar's text; a null key is dropped).
- */
-function decodeStringMap(node: MapNode, ctx: Context, keys: 'iface' | 'string'): Map<string, GoValue> {
-  const out = new Map<string, GoValue>();
+/** A mapping's own pairs, and the value of its merge key (`<<`; the last one when repeated). */
+function splitMerge(node: MapNode): { pairs: PairNode[]; merge: unknown; hasMerge: boolean } {
+  const pairs: PairNode[] = [];
   let merge: unknown;
   let hasMerge = false;
   for (const item of node.items) {
@@ -145,8 +144,30 @@ function decodeStringMap(node: MapNode, ctx: Context, keys: 'iface' | 'string'):
     if (isMerge(item.key)) {
       merge = item.value;
       hasMerge = true;
-      continue;
-    }
+    } else pairs.push(item);
+  }
+  return { pairs, merge, hasMerge };
+}
+
+/** The entries of every mapping a merge key names, decoded, in the order they are named. */
+function mergedEntries(merge: unknown, ctx: Context): [GoValue, GoValue][] {
+  const out: [GoValue, GoValue][] = [];
+  for (const source of mergeSources(merge, ctx)) {
+    const merged = decodeNode(source, ctx);
+    if (merged instanceof Map) out.push(...merged);
+    else if (merged instanceof GoAnyMap) out.push(...merged.entries);
+  }
+  return out;
+}
+
+/**
+ * A map[string]interface{}. keys 'iface': keys decoded as interface{} values (all strings
+ * here); 'string': keys decoded into a Go string (any scalar's text; a null key is dropped).
+ */
+function decodeStringMap(node: MapNode, ctx: Context, keys: 'iface' | 'string'): Map<string, GoValue> {
+  const out = new Map<string, GoValue>();
+  const { pairs, merge, hasMerge } = splitMerge(node);
+  for (const item of pairs) {
     const key = keys === 'string' ? stringKey(item.key, ctx) : decodeNode(item.key, ctx);
     if (key === undefined) continue;
     if (typeof key !== 'string') throw new YamlGoError('yaml: internal: non-string key in a string map');
@@ -154,16 +175,11 @@ function decodeStringMap(node: MapNode, ctx: Context, keys: 'iface' | 'string'):
   }
   if (hasMerge) {
     const own = new Set(out.keys());
-    for (const source of mergeSources(merge, ctx)) {
-      const merged = decodeNode(source, ctx);
-      const entries = merged instanceof Map ? [...merged] : merged instanceof GoAnyMap ? merged.entries : [];
-      for (const [k, v] of entries) {
-        const key =
-          keys === 'string' ? (k === null ? undefined : typeof k === 'string' ? k : sprintKey(k)) : k;
-        if (typeof key !== 'string' || own.has(key)) continue;
-        own.add(key);
-        out.set(key, v);
-      }
+    for (const [k, v] of mergedEntries(merge, ctx)) {
+      const key = keys === 'string' ? (k === null ? undefined : typeof k === 'string' ? k : sprintKey(k)) : k;
+      if (typeof key !== 'string' || own.has(key)) continue;
+      own.add(key);
+      out.set(key, v);
     }
   }
   return out;
@@ -193,15 +209,8 @@ function stringKey(key: unknown, ctx: Context): string | undefined {
 function decodeAnyMap(node: MapNode, ctx: Context): GoAnyMap {
   const entries: [GoValue, GoValue][] = [];
   const index = (k: GoValue): number => entries.findIndex(([e]) => sameKey(e, k));
-  let merge: unknown;
-  let hasMerge = false;
-  for (const item of node.items) {
-    if (!isPair(item)) continue;
-    if (isMerge(item.key)) {
-      merge = item.value;
-      hasMerge = true;
-      continue;
-    }
+  const { pairs, merge, hasMerge } = splitMerge(node);
+  for (const item of pairs) {
     const key = decodeNode(item.key, ctx);
     if (Array.isArray(key) || key instanceof Map || key instanceof GoAnyMap) {
       throw new YamlGoError(`yaml: invalid map key: ${describeKey(key)}`);
@@ -212,12 +221,8 @@ function decodeAnyMap(node: MapNode, ctx: Context): GoAnyMap {
     else entries.push([key, value]);
   }
   if (hasMerge) {
-    for (const source of mergeSources(merge, ctx)) {
-      const merged = decodeNode(source, ctx);
-      const more = merged instanceof Map ? [...merged] : merged instanceof GoAnyMap ? merged.entries : [];
-      for (const [k, v] of more) {
-        if (index(k) < 0) entries.push([k, v]);
-      }
+    for (const [k, v] of mergedEntries(merge, ctx)) {
+      if (index(k) < 0) entries.push([k, v]);
     }
   }
   return new GoAnyMap(entries);
