@@ -3,14 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../lib/observability/logger.ts';
 import { createMetrics } from '../../../lib/observability/metrics.ts';
@@ -19,6 +12,7 @@ import { createMaestroTransport } from '../../../lib/transport/maestro/index.ts'
 import { MemoryTransport } from '../../../lib/transport/memory.ts';
 import { fixture } from '../../support/function-harness.ts';
 import { type ApiDouble, startHyperfleetApiDouble } from '../../support/hyperfleet-api-double.ts';
+import { installTracing, uninstallTracing } from '../../support/tracing.ts';
 
 // The outputs the function-level matrix cannot see from outside: trace spans (exported in
 // process), the dry-run's printed trace, and the Maestro transport's errors and logs, each
@@ -45,19 +39,13 @@ describe('trace spans', () => {
   let api: ApiDouble;
 
   beforeAll(async () => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(
-      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
-    );
+    installTracing(exporter);
     api = await startHyperfleetApiDouble({ requiredAdapters: ['function-test-adapter'] });
   });
 
   afterAll(async () => {
     await api?.close();
-    trace.disable();
-    propagation.disable();
-    context.disable();
+    uninstallTracing();
   });
 
   it('carry neither a broken token file, an echoed token nor a default header value', async () => {

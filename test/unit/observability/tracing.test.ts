@@ -1,29 +1,19 @@
 import { fileURLToPath } from 'node:url';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../lib/observability/logger.ts';
 import { createMetrics } from '../../../lib/observability/metrics.ts';
 import { runtimeFromEnv } from '../../../lib/runtime/from-env.ts';
 import { MemoryTransport } from '../../../lib/transport/memory.ts';
 import { type ApiDouble, startHyperfleetApiDouble } from '../../support/hyperfleet-api-double.ts';
+import { installTracing, uninstallTracing } from '../../support/tracing.ts';
 
 const DEMO = fileURLToPath(new URL('../../../examples/demo/', import.meta.url));
 const exporter = new InMemorySpanExporter();
 let api: ApiDouble;
 
 beforeAll(async () => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(
-    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
-  );
+  installTracing(exporter);
   api = await startHyperfleetApiDouble({ requiredAdapters: ['demo-adapter'] });
   api.putCluster({
     id: 'c7f3a1',
@@ -35,9 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.close();
-  trace.disable();
-  propagation.disable();
-  context.disable();
+  uninstallTracing();
 });
 
 describe('tracing', () => {
