@@ -2,6 +2,7 @@ import type { Environment } from '@marcbachmann/cel-js';
 import { summarizeWorkStatus } from '../transport/maestro/manifests.ts';
 import type { KubeObject } from '../transport/types.ts';
 import { goJson, rfc3339 } from './go-json.ts';
+import { parseRfc3339 } from './go-time.ts';
 
 /**
  * The HyperFleet helper functions the Go adapter registers next to cel-go's built-ins
@@ -46,40 +47,14 @@ export function findCondition(
   return ['Unknown', undefined];
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
-
-/**
- * Parses what Go's time.Parse(time.RFC3339, s) accepts, to nanoseconds since the epoch;
- * undefined otherwise. JS Date parsing is far more lenient, so it is not used here.
- */
+/** What Go's time.Parse(time.RFC3339, s) accepts, as nanoseconds since the epoch; undefined otherwise. */
 export function parseRfc3339Nanos(s: string): bigint | undefined {
-  const m = RFC3339.exec(s);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > daysInMonth) return undefined;
-  let offsetMinutes = 0;
-  if (m[8] !== 'Z') {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const utc = new Date(0);
-  utc.setUTCFullYear(year, month - 1, day);
-  utc.setUTCHours(hour, minute, second, 0);
-  const seconds = BigInt(utc.getTime() / 1000 - offsetMinutes * 60);
-  const nanos = BigInt((m[7] ?? '').padEnd(9, '0') || '0');
-  return seconds * 1_000_000_000n + nanos;
+  const nanos = parseRfc3339(s);
+  return typeof nanos === 'bigint' ? nanos : undefined;
 }
+
+const MAX_DURATION = 2n ** 63n - 1n;
+const MIN_DURATION = -(2n ** 63n);
 
 /** Whole seconds from `last_transition_time` to now, truncated toward zero like Go's int64(). */
 function conditionAgeSeconds(cond: Condition | undefined): bigint | undefined {
@@ -89,7 +64,10 @@ function conditionAgeSeconds(cond: Condition | undefined): bigint | undefined {
   const then = parseRfc3339Nanos(t);
   if (then === undefined) return undefined;
   const nowNanos = BigInt(currentClock().getTime()) * 1_000_000n;
-  return (nowNanos - then) / 1_000_000_000n;
+  // Go's now.Sub(then) saturates at the int64 nanoseconds a time.Duration holds (±292 years).
+  const since = nowNanos - then;
+  const clamped = since > MAX_DURATION ? MAX_DURATION : since < MIN_DURATION ? MIN_DURATION : since;
+  return clamped / 1_000_000_000n;
 }
 
 /** Go's strconv.Atoi, restricted to what can index a list. */

@@ -51,10 +51,14 @@ const MIN_NANOS = -(2n ** 63n);
 // Go's RFC3339 layout: upper-case T and Z only, 1 to 9+ fraction digits, ±hh:mm offsets.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
-/** cel-go's timestamp(string). */
-export function parseTimestamp(s: string): Date {
+/**
+ * Go's time.Parse(time.RFC3339, s), as nanoseconds since the epoch (any year 0000 to 9999;
+ * fraction digits past nine dropped), or why not: 'syntax' when s is not in the layout or its
+ * offset is out of range, 'range' when a date or clock field is.
+ */
+export function parseRfc3339(s: string): bigint | 'syntax' | 'range' {
   const m = RFC3339.exec(s);
-  if (!m) throw new TimeError(`invalid RFC 3339 timestamp ${JSON.stringify(s)}`);
+  if (!m) return 'syntax';
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
     number,
     number,
@@ -65,13 +69,13 @@ export function parseTimestamp(s: string): Date {
   ];
   const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !leap(year) ? 1 : 0);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
-    throw new TimeError("type conversion error from 'string' to 'google.protobuf.Timestamp'");
+    return 'range';
   }
   let offsetMinutes = 0;
   if (m[8] !== undefined) {
     const oh = Number(m[9]);
     const om = Number(m[10]);
-    if (oh > 23 || om > 59) throw new TimeError(`invalid RFC 3339 timestamp ${JSON.stringify(s)}`);
+    if (oh > 23 || om > 59) return 'syntax';
     offsetMinutes = (m[8] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const d = new Date(0);
@@ -79,7 +83,15 @@ export function parseTimestamp(s: string): Date {
   d.setUTCHours(hour, minute, second, 0);
   // Go keeps nine fraction digits and drops the rest.
   const fraction = BigInt((m[7] ?? '').slice(0, 9).padEnd(9, '0'));
-  const nanos = BigInt(d.getTime() - offsetMinutes * 60_000) * MILLI + fraction;
+  return BigInt(d.getTime() - offsetMinutes * 60_000) * MILLI + fraction;
+}
+
+/** cel-go's timestamp(string): time.Parse, then CEL's range (0001-01-01 to 9999-12-31). */
+export function parseTimestamp(s: string): Date {
+  const nanos = parseRfc3339(s);
+  if (nanos === 'syntax') throw new TimeError(`invalid RFC 3339 timestamp ${JSON.stringify(s)}`);
+  if (nanos === 'range')
+    throw new TimeError("type conversion error from 'string' to 'google.protobuf.Timestamp'");
   return checkTimestamp(timestampFromNanos(nanos));
 }
 

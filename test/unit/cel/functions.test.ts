@@ -44,6 +44,15 @@ describe('HyperFleet helper functions', () => {
     expect(run('conditionAge(c, "Ready")', { c: conds }, new Date('2025-12-31T23:59:00Z'))).toBe(-60n);
   });
 
+  it('conditionAge() parses and subtracts as Go does (values from the Go oracle)', () => {
+    const age = (t: string) =>
+      run('conditionAge(c, "Ready")', { c: [{ type: 'Ready', status: 'True', last_transition_time: t }] });
+    expect(age('2026-01-01T00:00:00.1234567891Z')).toBe(599n); // ten fraction digits: Go drops the tenth
+    expect(age('0000-02-29T00:00:00Z')).toBe(9223372036n); // year 0 is a leap year; Sub saturates
+    expect(age('1000-01-01T00:00:00Z')).toBe(9223372036n);
+    expect(age('2999-01-01T00:00:00Z')).toBe(-9223372036n);
+  });
+
   it('stableFor() needs status True and an age of at least the threshold', () => {
     expect(run('stableFor(c, "Ready", 600)', { c: conds })).toBe(true);
     expect(run('stableFor(c, "Ready", 601)', { c: conds })).toBe(false);
