@@ -160,7 +160,12 @@ async function main(argv: string[]): Promise<number> {
       sides[side].recorder.calls.filter((c) => c.method === 'PUT' && c.path === statusPath && c.at >= since);
     const lastPut = (side: Side, since: number) => puts(side, since).at(-1)?.body as Payload | undefined;
     const bundle = async (adapter: string) => {
-      const res = await fetch(`${stack.maestro.httpUrl}/api/maestro/v1/resource-bundles?size=500`);
+      let res: Response;
+      try {
+        res = await fetch(`${stack.maestro.httpUrl}/api/maestro/v1/resource-bundles?size=500`);
+      } catch {
+        return 'maestro unreachable';
+      }
       const all = ((await res.json()) as { items: Record<string, unknown>[] }).items;
       const work = all.find((b) => (b['metadata'] as { name?: string })?.name === `${clusterId}-${adapter}`);
       if (!work) return null;
@@ -217,6 +222,13 @@ async function main(argv: string[]): Promise<number> {
       return out;
     };
 
+    let maestroLaunch: Awaited<ReturnType<typeof stopPeer>> | undefined;
+    const restartMaestro = async () => {
+      const launch = maestroLaunch;
+      maestroLaunch = undefined;
+      if (launch) await startPeer(stack, 'maestro', launch);
+    };
+    cleanups.push(restartMaestro);
     const exceptions = LiveExceptions.load(join(HERE, 'exceptions.json'));
     const results: ScenarioResult[] = [];
     const observedDir = join(tmp, 'observed');
@@ -335,25 +347,25 @@ async function main(argv: string[]): Promise<number> {
     await scenario(
       'maestro-down',
       async (since) => {
-        const launch = await stopPeer(stack, 'maestro');
-        try {
-          const r = await call('PATCH', `/clusters/${clusterId}`, { spec: { region: 'live-3' } });
-          if (r.status !== 200) throw new Error(`PATCH: ${r.status} ${JSON.stringify(r.json)}`);
-          await both(
-            'a status PUT at generation 3 from each while Maestro is down',
-            (p) => p.observed_generation === 3,
-            since,
-            90_000,
-          );
-        } finally {
-          await startPeer(stack, 'maestro', launch);
-        }
+        // Maestro stays down until the next scenario, so what is compared here is what each
+        // reported while it was down (ours is redelivered on its 503 and would otherwise
+        // succeed as soon as Maestro is back, before Go's next event).
+        maestroLaunch = await stopPeer(stack, 'maestro');
+        const r = await call('PATCH', `/clusters/${clusterId}`, { spec: { region: 'live-3' } });
+        if (r.status !== 200) throw new Error(`PATCH: ${r.status} ${JSON.stringify(r.json)}`);
+        await both(
+          'a status PUT at generation 3 from each while Maestro is down',
+          (p) => p.observed_generation === 3,
+          since,
+          90_000,
+        );
       },
       (g) => expect(g, { generation: 3, Health: 'False' }),
     );
     await scenario(
       'maestro-recovered',
       async (since) => {
+        await restartMaestro();
         await both(
           'Available True at generation 3 from each after Maestro is back',
           (p) => p.observed_generation === 3 && cond(p, 'Available') === 'True',
