@@ -269,6 +269,8 @@ export interface BridgeCounts {
   inFlight: number;
   /** Received but neither handled nor dead-lettered once stopped. */
   lost: number;
+  /** Still queued (never delivered) when the bridge stopped: Sentinel events published after the last one it took. */
+  leftInQueue: number;
 }
 
 export interface BridgeOptions {
@@ -293,12 +295,15 @@ export interface BridgeOptions {
 export class SentinelBridge {
   readonly deliveries: Delivery[] = [];
   foreign = 0;
+  /** AMQP connection and channel errors seen (the bridge keeps no hidden failure). */
+  readonly errors: string[] = [];
   private conn: ChannelModel | undefined;
   private channel: Channel | undefined;
   private queue = '';
   private consumerTag = '';
   private readonly pending = new Set<Promise<void>>();
   private stopped = false;
+  private leftInQueue = 0;
 
   private readonly o: BridgeOptions;
   constructor(o: BridgeOptions) {
@@ -307,12 +312,20 @@ export class SentinelBridge {
 
   async start(): Promise<this> {
     this.conn = await connect(this.o.rabbitmq.url);
+    this.conn.on('error', (err: Error) => {
+      this.errors.push(`connection: ${err.message}`);
+    });
     this.channel = await this.conn.createChannel();
+    this.channel.on('error', (err: Error) => {
+      this.errors.push(`channel: ${err.message}`);
+    });
     await this.channel.assertExchange(this.o.sentinel.exchange, this.o.sentinel.exchangeType, {
       durable: true,
       autoDelete: false,
     });
-    const q = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
+    // Exclusive (gone with the connection) but not auto-delete: cancelling the consumer at
+    // stop must leave the queue there, to count what it still holds.
+    const q = await this.channel.assertQueue('', { exclusive: true, autoDelete: false });
     this.queue = q.queue;
     await this.channel.bindQueue(this.queue, this.o.sentinel.exchange, '#');
     await this.channel.prefetch(1);
@@ -399,7 +412,15 @@ export class SentinelBridge {
   }
 
   counts(): BridgeCounts {
-    const c: BridgeCounts = { events: 0, handled: 0, retried: 0, deadLettered: 0, inFlight: 0, lost: 0 };
+    const c: BridgeCounts = {
+      events: 0,
+      handled: 0,
+      retried: 0,
+      deadLettered: 0,
+      inFlight: 0,
+      lost: 0,
+      leftInQueue: this.leftInQueue,
+    };
     for (const d of this.deliveries) {
       c.events++;
       c.retried += d.attempts - 1;
@@ -422,10 +443,19 @@ export class SentinelBridge {
   }
 
   async stop(): Promise<void> {
-    if (this.consumerTag) await this.channel?.cancel(this.consumerTag).catch(() => {});
-    this.stopped = true;
+    // No new deliveries; those under way finish their retries, then any still going is cut short.
+    // Each AMQP step is bounded: a broker that does not answer must not hang the test's end.
+    const bounded = <T>(p: Promise<T> | undefined) =>
+      Promise.race([
+        p?.catch(() => undefined),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000).unref()),
+      ]);
+    if (this.consumerTag) await bounded(this.channel?.cancel(this.consumerTag));
     await this.drain().catch(() => {});
-    await this.channel?.close().catch(() => {});
-    await this.conn?.close().catch(() => {});
+    this.stopped = true;
+    const q = await bounded(this.channel?.checkQueue(this.queue));
+    this.leftInQueue = q?.messageCount ?? 0;
+    await bounded(this.channel?.close());
+    await bounded(this.conn?.close());
   }
 }
