@@ -266,10 +266,22 @@ export function parseManifest(text: string): Record<string, unknown> | undefined
     throw new ManifestYamlError('parse', 'yaml: control characters are not allowed');
   let doc = firstDocument(text);
   if (!doc) return undefined;
-  if (doc.errors.length > 0) {
+  // The `yaml` lexer ends a quoted scalar at a line that is not indented enough, and its
+  // composer takes a scalar that ends in a quote for closed even when that quote is escaped
+  // (`'''`, `"a\"`): such a reading is not libyaml's, whether or not it reported an error.
+  const unclosed = firstUnterminatedQuote(text) !== undefined;
+  if (doc.errors.length > 0 || unclosed) {
     const relaxed = indentQuotedContinuations(text);
     const retry = relaxed === undefined ? undefined : firstDocument(relaxed);
-    if (retry && retry.errors.length === 0) doc = retry;
+    const closed = relaxed !== undefined && firstUnterminatedQuote(relaxed) === undefined;
+    if (retry && retry.errors.length === 0 && closed) doc = retry;
+    else if (unclosed) {
+      const first = retry?.errors[0] ?? doc.errors[0];
+      throw new ManifestYamlError(
+        'parse',
+        first ? `yaml: ${first.message.split('\n')[0]}` : 'yaml: found unexpected end of stream',
+      );
+    }
   }
   const error = doc.errors[0];
   if (error) throw new ManifestYamlError('parse', `yaml: ${error.message.split('\n')[0]}`);

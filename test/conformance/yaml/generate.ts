@@ -436,6 +436,12 @@ add('tmpl', configMap(`v: ${q('{{ .x }}')}`), { x: '100000000000000000000000' })
 add('tmpl', configMap(`v: ${q('{{ .x }}')}`), { x: '0.1e-6' });
 add('tmpl', configMap(`v: ${q('{{ .x }}')}`), { x: '<b>&amp;</b>' });
 add('tmpl', configMap(`v: ${q('{{ .x }}')}`), { x: 'u2028\u2028x' });
+// A lone quote in a single-quoted scalar escapes the closing quote: the scalar runs on into
+// the following lines (to the end of the text, or to the next quote with text after it).
+add('tmpl', configMap(`v: ${q('{{ .x }}')}`), { x: "'" });
+add('tmpl', configMap(`v: ${q('{{ .x }}')}\nw: ${q('{{ .y }}')}`), { x: "'", y: '0123' });
+add('tmpl', configMap(`v: ${q('{{ .x }}')}\nw: ${q('{{ .y }}')}`), { x: "'", y: '' });
+add('tmpl', configMap(`v: ${q('{{ .x }}')}\nw: ${q('{{ .y }}')}`), { x: "a'", y: "'" });
 
 // ---------- the inline manifests of the compat examples and of the Go adapter's fixtures ----------
 const baseData = {
