@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { StackError } from './errors.ts';
 import { http } from './http.ts';
-import { runToLog, spawnDaemon, waitFor } from './proc.ts';
+import { runToLog, sleep, spawnDaemon, waitFor } from './proc.ts';
 import type { HyperfleetApiInfo, RabbitmqInfo, SentinelInstanceInfo } from './types.ts';
 
 /** The real HyperFleet API (migrate, then serve) and one real Sentinel per resource type. */
@@ -170,18 +171,6 @@ export async function startSentinel(o: SentinelStart): Promise<SentinelInstanceI
     }),
     { mode: 0o600 },
   );
-  const pid = spawnDaemon(
-    o.binary,
-    [
-      'serve',
-      '--config',
-      configFile,
-      `--health-server-bindaddress=127.0.0.1:${o.ports.health}`,
-      `--metrics-server-bindaddress=127.0.0.1:${o.ports.metrics}`,
-    ],
-    { cwd: o.dir, env: peerEnv({ BROKER_CONFIG_FILE: brokerFile }), logFile: o.logFile },
-  );
-  o.onPid(pid);
   const info: SentinelInstanceInfo = {
     resourceType: o.resourceType,
     exchange: o.topic,
@@ -191,14 +180,41 @@ export async function startSentinel(o: SentinelStart): Promise<SentinelInstanceI
     healthUrl: `http://127.0.0.1:${o.ports.health}`,
     metricsUrl: `http://127.0.0.1:${o.ports.metrics}/metrics`,
   };
-  await waitFor(async () => ((await sentinelHealthy(info)) === true ? true : undefined), {
-    what: `sentinel (${o.resourceType}) /readyz`,
-    timeoutMs: 60_000,
-    pid,
-    logs: [o.logFile],
-    intervalMs: 250,
-  });
-  return info;
+  // Sentinel checks the API and connects to the broker once at start and exits on any
+  // failure, leaving the restart to Kubernetes (restartPolicy Always). We restart it the same
+  // way, a few times, so one slow answer on a loaded machine does not fail the whole stack.
+  const attempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    const pid = spawnDaemon(
+      o.binary,
+      [
+        'serve',
+        '--config',
+        configFile,
+        `--health-server-bindaddress=127.0.0.1:${o.ports.health}`,
+        `--metrics-server-bindaddress=127.0.0.1:${o.ports.metrics}`,
+      ],
+      { cwd: o.dir, env: peerEnv({ BROKER_CONFIG_FILE: brokerFile }), logFile: o.logFile },
+    );
+    o.onPid(pid);
+    try {
+      await waitFor(async () => ((await sentinelHealthy(info)) === true ? true : undefined), {
+        what: `sentinel (${o.resourceType}) /readyz`,
+        timeoutMs: 60_000,
+        pid,
+        logs: [o.logFile],
+        intervalMs: 250,
+      });
+      return info;
+    } catch (err) {
+      if (!(err instanceof StackError) || err.code !== 'STACK_PEER_EXITED' || attempt >= attempts) throw err;
+      appendFileSync(
+        o.logFile,
+        `--- sentinel exited at start (attempt ${attempt} of ${attempts}); restarting\n`,
+      );
+      await sleep(1_000 * attempt);
+    }
+  }
 }
 
 /** /readyz: broker connection up and a successful poll of the API; /healthz: polled lately. */

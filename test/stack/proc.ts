@@ -153,7 +153,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Sends `signal` to the process group the peer leads (so helpers it forked go too), then
@@ -217,6 +217,25 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The last lines of a peer's log, indented, with URL credentials masked, for an error that
+ * must say why a peer died where only the console survives (CI keeps no files).
+ */
+export function logTail(file: string, lines = 12, maxChars = 3_000): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const tail = text.trimEnd().split('\n').slice(-lines).join('\n').slice(-maxChars);
+  return tail
+    .replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***:***@')
+    .split('\n')
+    .map((l) => `    | ${l}`)
+    .join('\n');
+}
+
 export interface WaitOptions {
   what: string;
   timeoutMs: number;
@@ -238,7 +257,9 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, options: W
       lastError = err;
     }
     if (options.pid !== undefined && !isAlive(options.pid)) {
-      throw new StackError('STACK_PEER_EXITED', `${options.what}: process ${options.pid} exited`, {
+      const tails = (options.logs ?? []).map((l) => logTail(l)).filter((t) => t !== '');
+      const said = tails.length > 0 ? `; its last log lines:\n${tails.join('\n')}` : '';
+      throw new StackError('STACK_PEER_EXITED', `${options.what}: process ${options.pid} exited${said}`, {
         logs: options.logs ?? [],
         cause: lastError,
       });

@@ -38,7 +38,10 @@ beforeAll(() => {
     insecure: true,
     timeout: 3_000,
     retry_attempts: 2,
-    server_healthiness_timeout: 10_000,
+    // Maestro sends a heartbeat every 10 s; a timeout of one interval races it and drops a
+    // quiet stream just before each heartbeat arrives (seen on a loaded machine), so the
+    // stream would never count as subscribed again after the restart. Two intervals and a half.
+    server_healthiness_timeout: 25_000,
     // A fresh status-stream copy would answer `get` even while the server is down; this test
     // is about what reaching the server does, so every read goes to REST.
     status_cache_max_age: 0,
