@@ -14,6 +14,8 @@ export interface BenchResult {
 export interface BenchOptions {
   /** A short run (CI smoke, --quick): fewer iterations, same code paths. */
   quick: boolean;
+  /** Markdown printed under the suite's heading in BENCHMARKS.md: what was measured and how. */
+  note: (markdown: string) => void;
 }
 
 /** Every file in bench/suites exports `default` of this type. */
