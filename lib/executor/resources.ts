@@ -16,6 +16,7 @@ import type {
   TransportClient,
   TransportContext,
 } from '../transport/types.ts';
+import { copyJson } from '../yaml-go/index.ts';
 import { type Clock, evaluateCel, render } from './evaluate.ts';
 import { generationOf, latestGeneration, manifestGvk, renderManifest, stampGeneration } from './manifest.ts';
 import { discoverNested } from './nested.ts';
@@ -265,7 +266,7 @@ async function runOne(
     throw new ResourceStepError(resource.name, 'failed to render manifest', 'none', goRenderError(err));
   }
   if (generationOf(desired) === 0n) stampGeneration(desired, deps.eventGeneration);
-  deps.onRendered?.(resource.name, structuredClone(desired));
+  deps.onRendered?.(resource.name, copyJson(desired));
   result.kind = desired.kind;
   result.resourceName = desired.metadata.name ?? '';
   if (desired.metadata.namespace) result.namespace = desired.metadata.namespace;

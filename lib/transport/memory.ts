@@ -5,6 +5,7 @@
  * adapter's dry-run file format): an object applied under an overridden name is stored as
  * the override, so a dry run can show a ManifestWork with the status an agent would report.
  */
+import { asFloat64, copyJson } from '../yaml-go/index.ts';
 import type {
   DeleteOutcome,
   KubeObject,
@@ -40,9 +41,7 @@ export interface MemoryTransportOptions {
   now?: () => Date;
 }
 
-function clone<T>(v: T): T {
-  return structuredClone(v);
-}
+const clone = copyJson;
 
 export class MemoryTransport implements Transport {
   readonly client: TransportClient;
@@ -147,7 +146,9 @@ export class MemoryTransport implements Transport {
     const existed = this.objects.has(k);
     const name = obj.metadata.name ?? '';
     const override = Object.hasOwn(this.overrides, name) ? this.overrides[name] : undefined;
-    const stored = clone(override ?? obj);
+    // Stored as the Go adapter's dry-run transport decodes the rendered JSON: integers beyond
+    // 2^53 as the nearest float64 (the record keeps what was applied, every digit).
+    const stored = override ? clone(override) : asFloat64(obj);
     // Maestro keeps a ManifestWork in its consumer's namespace and answers with it set.
     if (this.client === 'maestro' && ctx.targetCluster !== undefined && !override)
       stored.metadata.namespace = ctx.targetCluster;

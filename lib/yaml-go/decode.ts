@@ -7,8 +7,8 @@
  *
  * parseManifest is manifest.RenderStringManifest's second half: yaml.Unmarshal into a
  * map[string]interface{} (keys take their written text; a null key drops the entry), then
- * encoding/json.Marshal (which refuses NaN, ±Inf and any map with a non-string key, and
- * writes times as RFC 3339).
+ * encoding/json.Marshal (which refuses NaN, ±Inf and any map with a non-string key, writes
+ * times as RFC 3339 and every digit of an int64 or uint64: exact.ts).
  */
 import {
   type Document,
@@ -23,7 +23,9 @@ import {
   parseAllDocuments,
 } from 'yaml';
 import { compareGoStrings } from '../template/values.ts';
+import { normaliseBreaks, rereadKeptBreaks } from './breaks.ts';
 import { formatRFC3339Nano } from './emit.ts';
+import { jsonInteger } from './exact.ts';
 import { resolve, shortTag, YamlGoError } from './resolve.ts';
 import { GoAnyMap, GoTime, type GoValue } from './values.ts';
 
@@ -261,11 +263,15 @@ export class ManifestYamlError extends YamlGoError {
  * yaml.Unmarshal(text, &map[string]interface{}) then json.Marshal, as plain JSON-like values
  * (object keys in Go's JSON order). Undefined for an empty document or an empty mapping.
  */
-export function parseManifest(text: string): Record<string, unknown> | undefined {
-  if (NOT_ALLOWED.test(text))
+export function parseManifest(input: string): Record<string, unknown> | undefined {
+  if (NOT_ALLOWED.test(input))
     throw new ManifestYamlError('parse', 'yaml: control characters are not allowed');
+  // libyaml breaks lines at NEL, LS and PS too; the `yaml` package reads the text with LFs.
+  const breaks = normaliseBreaks(input);
+  const text = breaks ? breaks.text : input;
   let doc = firstDocument(text);
   if (!doc) return undefined;
+  let parsed = text;
   // The `yaml` lexer ends a quoted scalar at a line that is not indented enough, and its
   // composer takes a scalar that ends in a quote for closed even when that quote is escaped
   // (`'''`, `"a\"`): such a reading is not libyaml's, whether or not it reported an error.
@@ -274,8 +280,10 @@ export function parseManifest(text: string): Record<string, unknown> | undefined
     const relaxed = indentQuotedContinuations(text);
     const retry = relaxed === undefined ? undefined : firstDocument(relaxed);
     const closed = relaxed !== undefined && firstUnterminatedQuote(relaxed) === undefined;
-    if (retry && retry.errors.length === 0 && closed) doc = retry;
-    else if (unclosed) {
+    if (retry && retry.errors.length === 0 && closed) {
+      doc = retry;
+      parsed = relaxed;
+    } else if (unclosed) {
       const first = retry?.errors[0] ?? doc.errors[0];
       throw new ManifestYamlError(
         'parse',
@@ -287,6 +295,7 @@ export function parseManifest(text: string): Record<string, unknown> | undefined
   if (error) throw new ManifestYamlError('parse', `yaml: ${error.message.split('\n')[0]}`);
   let root: Map<string, GoValue> | undefined;
   try {
+    if (breaks?.keeps) rereadKeptBreaks(doc, parsed, breaks.kinds);
     const ctx = contextFor(doc);
     let node: unknown = doc.contents;
     if (isAlias(node)) node = node.resolve(doc);
@@ -378,7 +387,7 @@ function closingQuote(text: string, start: number): number | undefined {
 /** encoding/json.Marshal's view of a decoded value, as plain JS values. */
 function toJson(v: GoValue): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint') return jsonInteger(v);
   if (typeof v === 'number') {
     if (Number.isNaN(v)) throw new ManifestYamlError('json', 'json: unsupported value: NaN');
     if (!Number.isFinite(v))

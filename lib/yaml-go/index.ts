@@ -10,6 +10,7 @@ import { fromPlain, GoAnyMap, type GoValue } from './values.ts';
 
 export { decodeManifestNode, ManifestYamlError, parseManifest } from './decode.ts';
 export { marshal } from './emit.ts';
+export { asFloat64, copyJson, isRawJson, jsonInteger, type RawJson } from './exact.ts';
 export { YamlGoError } from './resolve.ts';
 export { fromPlain, GoAnyMap, GoTime, type GoValue } from './values.ts';
 

@@ -7,7 +7,7 @@
  * shared typed-JSON convention.
  *
  * Marshalled and rendered texts must be byte-identical, the parsed object must serialize to
- * the same JSON as Go's json.Marshal output. Errors compare by step; render errors also by
+ * the same JSON as Go's json.Marshal output (integers beyond 2^53 with all their digits). Errors compare by step; render errors also by
  * message (Go's own YAML syntax messages are libyaml's and are not reproduced).
  */
 import { parseYamlSource } from '../../lib/config/source.ts';
@@ -69,7 +69,7 @@ export function runVector(vector: YamlVector): YamlOutcome {
     throw e;
   }
   try {
-    return { id, marshalled, rendered, parsed: goJson(parseRenderedManifest(rendered)) };
+    return { id, marshalled, rendered, parsed: goJson(viaWire(parseRenderedManifest(rendered))) };
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
     const error = e.message.startsWith('empty manifest')
@@ -79,6 +79,18 @@ export function runVector(vector: YamlVector): YamlOutcome {
         : 'parse';
     return { id, marshalled, rendered, error, message: e.message };
   }
+}
+
+/**
+ * The parsed object as the transports serialise it (JSON.stringify), read back with integers
+ * beyond 2^53 as bigints, so Go's JSON is compared with the digits that go on the wire.
+ */
+function viaWire(obj: Record<string, unknown>): unknown {
+  return JSON.parse(JSON.stringify(obj), (_key, value: unknown, context?: { source?: string }) =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && /^-?\d+$/.test(context?.source ?? '')
+      ? BigInt(context!.source!)
+      : value,
+  );
 }
 
 /** Go prefixes render errors with the step; the template engine's message is the rest. */

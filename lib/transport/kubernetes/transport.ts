@@ -1,4 +1,5 @@
 import { AdapterError } from '../../errors.ts';
+import { asFloat64 } from '../../yaml-go/index.ts';
 import type {
   DeleteOutcome,
   KubeObject,
@@ -133,7 +134,9 @@ export class KubernetesTransport implements Transport {
         path: objectPath(info, ns, name),
         query: { fieldManager: this.#settings.fieldManager, force: String(this.#settings.forceConflicts) },
         // JSON is YAML; the apply content type is what makes this a server-side apply (created if absent).
-        body: JSON.stringify({ ...obj, metadata }),
+        // The Go adapter decodes the rendered manifest into an interface{} before it sends it, so an
+        // integer beyond 2^53 goes out as the nearest float64, as here.
+        body: JSON.stringify(asFloat64({ ...obj, metadata })),
         contentType: 'application/apply-patch+yaml',
         signal: ctx.signal,
         site,

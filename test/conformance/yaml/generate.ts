@@ -443,6 +443,71 @@ add('tmpl', configMap(`v: ${q('{{ .x }}')}\nw: ${q('{{ .y }}')}`), { x: "'", y: 
 add('tmpl', configMap(`v: ${q('{{ .x }}')}\nw: ${q('{{ .y }}')}`), { x: "'", y: '' });
 add('tmpl', configMap(`v: ${q('{{ .x }}')}\nw: ${q('{{ .y }}')}`), { x: "a'", y: "'" });
 
+// ---------- integers beyond 2^53, in every notation yaml.v3 resolves, written and rendered ----------
+for (const n of [
+  '9007199254740992',
+  '9007199254740993',
+  '-9007199254740993',
+  '1152921504606846976',
+  '0x7FFFFFFFFFFFFFFF',
+  '-0x8000000000000000',
+  '0xFFFFFFFFFFFFFFFF',
+  '0o777777777777777777777',
+  '0b1111111111111111111111111111111111111111111111111111111111111111',
+  '9_223_372_036_854_775_807',
+  '+9223372036854775807',
+  '07777777777777777777777',
+  '18446744073709551616',
+  '-9223372036854775809',
+]) {
+  add('bigint', `apiVersion: v1\nkind: Thing\nmetadata:\n  name: x\nspec:\n  v: ${n}\n  m:\n    k: [${n}, 1]\n`);
+  add('bigint', `apiVersion: v1\nkind: Thing\nmetadata:\n  name: x\nspec:\n  v: {{ .n }}\n`.replace('{{ .n }}', q('{{ .n }}')), {
+    n: n,
+  });
+}
+add('bigint', `apiVersion: v1\nkind: Thing\nmetadata:\n  name: x\nspec:\n  v: ${q('{{ .n }}')}\n`, {
+  n: int('-9223372036854775808'),
+});
+
+// ---------- libyaml's other line breaks (NEL, LS, PS) and a lone CR, rendered into each scalar style ----------
+const breakValues = [
+  'a\u2028b',
+  'a\u2029b',
+  'a\u2028  b',
+  'a \u2029 b',
+  'a\u2028\u2028b',
+  'a\u2028\u2029b',
+  'a\u2028\n b',
+  'a\n\u2028 b',
+  'a\n\n\u2029 b',
+  'a\u2028',
+  '\u2029a',
+  'a\u0085b',
+  'a\u0085\u0085b',
+  'a\u0085 \u2028b',
+  'a\rb',
+  'a\r\u0085b',
+  'a\r\nb',
+];
+for (const x of breakValues) {
+  // single-quoted, as yaml.v3 writes a value holding `{{`
+  add('breaks', configMap(`v: ${q('{{ .x }}')}`), { x });
+  // double-quoted (the bell makes yaml.v3 write the value double-quoted)
+  add('breaks', configMap(`v: ${q('{{ .x }}\u0007')}`), { x });
+  // plain, the break inside a multi-line plain scalar
+  add('breaks', configMap('v: p{{ .x }}'), { x: x.replace(/[\u2028\u2029\u0085\r\n]/g, (c) => `${c}      `) });
+  // literal block
+  add('breaks', configMap(`v: ${q('{{ .x }}\nend\n')}`), { x: x.replace(/[\u2028\u2029\u0085\r\n]/g, (c) => `${c}      `) });
+}
+add('breaks', configMap(`${q('{{ .x }}')}: v`), { x: 'k\u2028ey' });
+add('breaks', configMap(`v: ${q('{{ .x }}')}`), { x: 'a\u2028b: c' });
+add('breaks', configMap('v: p{{ .x }}'), { x: '\u2028w: q' });
+add('breaks', configMap('v: p{{ .x }}'), { x: '\u0085w: q' });
+add('breaks', configMap(`v: ${q('{{ .x }}\nend\n')}`), { x: 'a\u2028b' });
+add('breaks', configMap(`v: ${q('{{ .x }}\nend\n')}`), { x: 'a\u2029\u2029      b' });
+add('breaks', configMap(`v: |-\n  {{ .x }}`), { x: 'a\u2028      b\u2029' });
+add('breaks', configMap('v: ok # {{ .x }}\nw: p'), { x: 'c\u2028omment' });
+
 // ---------- the inline manifests of the compat examples and of the Go adapter's fixtures ----------
 const baseData = {
   clusterId: '2k4pq7rb1m9g0a6x',
