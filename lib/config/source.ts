@@ -4,7 +4,10 @@
  * renamed or values overridden. Syntax errors and duplicate keys are collected, not thrown.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { normaliseBreaks, rereadKeptBreaks } from '../yaml-go/breaks.ts';
+import { firstUnterminatedQuote, indentQuotedContinuations } from '../yaml-go/decode.ts';
 import { decodeManifestNode, type GoValue } from '../yaml-go/index.ts';
+import { YamlGoError } from '../yaml-go/resolve.ts';
 
 export interface Pos {
   /** 1-based. */
@@ -45,9 +48,29 @@ export interface ParsedSource {
 const MAX_NODES = 50_000;
 const MAX_DEPTH = 200;
 
-export function parseYamlSource(text: string): ParsedSource {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+export function parseYamlSource(original: string): ParsedSource {
+  // Go's yaml.v3 (libyaml) breaks lines at NEL, LS and PS too, so a raw one in a config file
+  // splits a key or folds a quoted value there; read the file with those breaks as LFs. Each
+  // break stays one break, so lines and columns are the file's as libyaml counts them.
+  const breaks = normaliseBreaks(original);
+  let text = breaks ? breaks.text : original;
+  let lineCounter = new LineCounter();
+  const read = (t: string, lc: LineCounter) =>
+    parseAllDocuments(t, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  let docs = read(text, lineCounter);
+  // libyaml lets a quoted scalar's continuation lines sit at any indentation; YAML 1.2 wants
+  // them past the enclosing node. Indenting those lines (blanks there are not part of the
+  // value) reads what Go reads; the lines stay where they were. As in parseManifest.
+  const failed = Array.isArray(docs) && docs.some((x) => x.errors.length > 0);
+  if (failed || firstUnterminatedQuote(text) !== undefined) {
+    const relaxed = indentQuotedContinuations(text);
+    // Once every quote closes, the relaxed reading is libyaml's, and so are its other errors.
+    if (relaxed !== undefined && firstUnterminatedQuote(relaxed) === undefined) {
+      text = relaxed;
+      lineCounter = new LineCounter();
+      docs = read(text, lineCounter);
+    }
+  }
   const at = (offset: number): Pos => {
     const lp = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return { line: lp.line, column: lp.col };
@@ -78,6 +101,15 @@ export function parseYamlSource(text: string): ParsedSource {
   }
   const doc = docs[0];
   if (!doc || issues.length > 0) return { value: null, root: { pos: start }, issues };
+  if (breaks?.keeps) {
+    try {
+      rereadKeptBreaks(doc, text, breaks.kinds);
+    } catch (err) {
+      if (!(err instanceof YamlGoError)) throw err;
+      issues.push({ pos: start, message: err.message.replace(/^yaml: /, '') });
+      return { value: null, root: { pos: start }, issues };
+    }
+  }
 
   let budget = MAX_NODES;
   const resolved = new Map<object, unknown>();

@@ -333,7 +333,7 @@ function firstDocument(text: string): Document.Parsed | undefined {
  * keeps the value and lets the `yaml` package read what libyaml reads. A document marker at
  * the start of a line stays an error, as in libyaml. Undefined when nothing was changed.
  */
-function indentQuotedContinuations(text: string): string | undefined {
+export function indentQuotedContinuations(text: string): string | undefined {
   let current = text;
   for (let round = 0; round < 1000; round++) {
     const broken = firstUnterminatedQuote(current);
@@ -352,7 +352,7 @@ function indentQuotedContinuations(text: string): string | undefined {
 }
 
 /** Offset of the first quoted scalar the `yaml` lexer could not close on its line(s). */
-function firstUnterminatedQuote(text: string): number | undefined {
+export function firstUnterminatedQuote(text: string): number | undefined {
   let offset = 0;
   for (const token of new Lexer().lex(text)) {
     // Document, scalar and flow-error markers are not source text.
