@@ -209,3 +209,28 @@ function isPlainObject(v: unknown): boolean {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
+
+/**
+ * The Go adapter only parses CEL (no type check: every variable is dyn), so a conditional
+ * whose branches have different types (`has(x.y) ? 1 : null`) runs in cel-go and yields the
+ * chosen branch. cel-js's checker, which also runs at evaluation, refuses it; on each `?:`
+ * node of a parsed expression that refusal becomes a dyn result.
+ */
+export function dynamicTernaries(root: unknown, children: (n: never) => unknown[]): void {
+  const stack = [root as EngineNode];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    stack.push(...(children(node as never) as EngineNode[]));
+    if (node.op !== '?:') continue;
+    const check = node.meta.check;
+    node.setMeta('check', ((chk, ast, ctx) => {
+      try {
+        return check(chk, ast, ctx);
+      } catch (err) {
+        // The engine sets the node's evaluation handle before it compares the branches.
+        if ((err as { code?: string }).code !== 'incompatible_ternary_branches' || !ast.handle) throw err;
+        return chk.getType('dyn');
+      }
+    }) satisfies CheckHook);
+  }
+}

@@ -13,7 +13,7 @@ import {
   usesCelNamespace,
 } from './identifiers.ts';
 import { engineReason } from './messages.ts';
-import { alignIndexing, overloadCount } from './overrides.ts';
+import { alignIndexing, dynamicTernaries, overloadCount } from './overrides.ts';
 import { INDEX_RULES } from './stdlib.ts';
 import { fromCel } from './values.ts';
 
@@ -163,6 +163,7 @@ function parseProgram(expression: string): CelProgram {
     return { expression, identifiers: freeIdentifiers(run.ast), evaluate: () => ({ ok: false, error }) };
   }
   alignIndexing(run.ast, children, INDEX_RULES);
+  dynamicTernaries(run.ast, children);
   return new CompiledProgram(expression, run);
 }
 

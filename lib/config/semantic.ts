@@ -176,6 +176,13 @@ export function checkTaskSemantics(
           `CEL: undeclared reference to \`${d.identifier}\` (no value at run time)`,
           hintFor(guess, d.identifier, task),
         );
+      } else if (d.kind === 'type') {
+        // The Go adapter only parses CEL (variables are dyn, no check): it loads the config
+        // and the expression runs, to a value or to an evaluation error, as it does here.
+        report.warning(
+          path,
+          `CEL type error: ${stripExpression(d.message, expression)} (not checked by the Go adapter either; evaluated as dyn at run time)`,
+        );
       } else {
         report.error(path, `CEL ${d.kind} error: ${stripExpression(d.message, expression)}`);
       }

@@ -388,4 +388,13 @@ export const EDGES: FeatureVector[] = [
   ['dur.from-int', 'duration(5)', {}],
   ['dur.int-of', 'int(duration("5s"))', {}],
   ['dur.times-int', 'duration("1s") * 2', {}],
+  // Conditionals whose branches differ in type: cel-go without a type check runs them.
+  ['ternary.int-null-true', 'has(m.n) ? 1 : null', { m: { n: null } }],
+  ['ternary.int-null-false', 'has(m.x) ? 1 : null', { m: { n: null } }],
+  ['ternary.int-string', 'true ? 1 : "a"', {}],
+  ['ternary.string-int', 'false ? 1 : "a"', {}],
+  ['ternary.list-map', 'size(m) > 0 ? [1] : {"a": 1}', { m: { n: 1 } }],
+  ['ternary.nested-mixed', 'm.n == 1 ? (false ? "x" : 2.5) : null', { m: { n: 1 } }],
+  ['ternary.mixed-then-add', '(true ? 1 : "a") + 1', {}],
+  ['ternary.mixed-then-bad-add', '(false ? 1 : "a") + 1', {}],
 ];

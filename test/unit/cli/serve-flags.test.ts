@@ -189,6 +189,30 @@ describe('validate --strict and config-dump', () => {
     expect(out.stdout).toBe('');
   });
 
+  it('a CEL type error is a warning, as the Go adapter only parses CEL; --strict refuses it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cel-type-'));
+    try {
+      const task = readFileSync(
+        path.join(GO_DRYRUN, 'kubernetes', 'dryrun-kubernetes-task-config.yaml'),
+        'utf8',
+      );
+      const changed = task.replace(/\n {8}non_existent\n/, '\n        has(event.nothing) ? 1 : null\n');
+      expect(changed).not.toBe(task);
+      writeFileSync(path.join(dir, 'task.yaml'), changed);
+      const argv = [...goKubernetes.slice(0, 3), path.join(dir, 'task.yaml'), ...goKubernetes.slice(4)];
+      const loose = capture();
+      expect(await validateMain(argv, { ...loose.io, env: {} })).toBe(0);
+      expect(loose.out.stderr).toMatch(
+        /^warning: .*:42:19 params\[7\]\.source\.expression: CEL type error: .*Ternary branches/m,
+      );
+      const strict = capture();
+      expect(await validateMain([...argv, '--strict'], { ...strict.io, env: {} })).toBe(1);
+      expect(strict.out.stderr).toMatch(/^invalid \(--strict\): 1 warning$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without base_url validate refuses it (serving needs the API), as the Go adapter refuses to start', async () => {
     const { out, io } = capture();
     expect(await validateMain(goKubernetes.slice(0, 4), { ...io, env: {} })).toBe(1);
