@@ -5,7 +5,9 @@
 import { createRequire } from 'node:module';
 import { attachToRuntimeMetrics } from '../../lib/observability/metrics.ts';
 import type { AdapterRuntime } from '../../lib/runtime/adapter-runtime.ts';
+import { attributeProblem } from '../../lib/runtime/event.ts';
 import { runtimeFromEnv } from '../../lib/runtime/from-env.ts';
+import { claimEdgeRequest, edgeLimitsFromEnv, guardNextHttpServer } from '../../lib/runtime/http-edge.ts';
 
 let runtime: AdapterRuntime | undefined;
 
@@ -13,6 +15,11 @@ function current(): AdapterRuntime {
   runtime ??= runtimeFromEnv(process.env);
   return runtime;
 }
+
+// The server faas-js-runtime creates next is fastify's: bounded before it reads a body.
+guardNextHttpServer(edgeLimitsFromEnv(process.env), {
+  onRefusal: (refusal) => current().rejectAtEdge(refusal),
+});
 
 // A malformed CloudEvent fails in the runtime's own parser before `handle` runs, and the
 // runtime would answer 500, so the Trigger would redeliver what can never be processed.
@@ -24,13 +31,21 @@ const { HTTP, CloudEvent } = runtimeRequire('cloudevents') as {
   HTTP: { toEvent: (message: unknown) => unknown };
   CloudEvent: { prototype: { validate: () => boolean } };
 };
-function rejectMalformed(err: unknown): never {
-  if (err && typeof err === 'object' && !('statusCode' in err)) Object.assign(err, { statusCode: 400 });
-  current().rejectMalformed((err as Error).message);
+let parsing: unknown;
+function rejectMalformed(err: unknown, reason = 'malformed_cloudevent'): never {
+  // Always 400: the SDK's 406 for an unknown spec version would read as "retry elsewhere".
+  // The reason as the answer's `code`, the label the rejection is counted under.
+  if (err && typeof err === 'object') Object.assign(err, { statusCode: 400, code: reason });
+  claimEdgeRequest((parsing as { headers?: unknown } | undefined)?.headers);
+  current().rejectAtEdge({ status: 400, reason, message: (err as Error).message });
   throw err;
 }
 const toEvent = HTTP.toEvent.bind(HTTP);
 HTTP.toEvent = (message: unknown) => {
+  parsing = message;
+  // The SDK makes up what is missing (an id, spec version 1.0) and takes any version for 1.0.
+  const problem = attributeProblem(message as { headers?: unknown; body?: unknown });
+  if (problem) rejectMalformed(new Error(problem.message), problem.reason);
   let event: unknown;
   try {
     event = toEvent(message);
@@ -59,11 +74,13 @@ export async function init(): Promise<void> {
 
 interface Context {
   cloudevent?: unknown;
+  headers?: unknown;
 }
 
 export async function handle(
   context: Context,
 ): Promise<{ statusCode: number; body: Record<string, unknown> }> {
+  claimEdgeRequest(context.headers);
   return current().handle(context.cloudevent as Parameters<AdapterRuntime['handle']>[0]);
 }
 

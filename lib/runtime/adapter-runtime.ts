@@ -23,6 +23,7 @@ import { packageVersion } from '../package-root.ts';
 import type { Transport } from '../transport/types.ts';
 import { type ConfigSource, ConfigStore } from './config-store.ts';
 import { type CloudEventLike, EventRejectedError, parseEvent, requiredEventFields } from './event.ts';
+import type { EdgeRefusal } from './http-edge.ts';
 import { TransportPool } from './transports.ts';
 
 export interface Answer {
@@ -76,11 +77,14 @@ export class AdapterRuntime {
     return this.metrics.registry;
   }
 
-  /** A request the runtime could not parse as a CloudEvent: counted and logged like any rejection. */
-  rejectMalformed(message: string): void {
-    this.metrics.eventsRejected.inc({ reason: 'malformed_cloudevent' });
+  /**
+   * A request refused before it became an event (not a CloudEvent, over-size, too slow, not
+   * JSON): counted and logged like any rejection.
+   */
+  rejectAtEdge(refusal: EdgeRefusal): void {
+    this.metrics.eventsRejected.inc({ reason: refusal.reason });
     this.metrics.eventAnswers.inc({ answer: 'rejected' });
-    this.log.warn({ reason: 'malformed_cloudevent', err: message }, 'event rejected');
+    this.log.warn({ reason: refusal.reason, status: refusal.status, err: refusal.message }, 'event rejected');
   }
 
   private apiClient(config: LoadedConfig): HyperfleetApiClient {

@@ -15,6 +15,7 @@
 import type { TaskConfig } from '../config/schema.ts';
 import { AdapterError } from '../errors.ts';
 import { getNestedValue } from '../executor/jsonpath.ts';
+import { hyperfleetIdProblem } from '../hyperfleet-api/ids.ts';
 
 /** The type the RabbitmqSource receive adapter gives a message that was not a CloudEvent itself. */
 export const RABBITMQ_ENVELOPE_TYPE = 'dev.knative.rabbitmq.event';
@@ -39,7 +40,7 @@ export interface IncomingEvent {
 export class EventRejectedError extends AdapterError {
   /**
    * A short label for metrics: not_cloudevent, data_not_json, data_not_object, missing_field,
-   * envelope_malformed.
+   * invalid_id, envelope_malformed.
    */
   readonly reason: string;
   /** The ids known when the event was refused: the inner event's (if reached) and the envelopes'. */
@@ -85,7 +86,15 @@ function decodeData(data: unknown, where = 'event data', ids: EventIds = {}): un
       throw new EventRejectedError('data_not_json', `${where} is not JSON`, ids);
     }
   }
-  if (data instanceof Uint8Array) return decodeData(Buffer.from(data).toString('utf8'), where, ids);
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    // The SDK turns `data_base64` into bytes, held in a Uint32Array (one byte per element).
+    const view = data as unknown as ArrayLike<number> & { BYTES_PER_ELEMENT: number };
+    const bytes =
+      view.BYTES_PER_ELEMENT === 1
+        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+        : Buffer.from(Uint8Array.from(view));
+    return decodeData(bytes.toString('utf8'), where, ids);
+  }
   return data;
 }
 
@@ -174,8 +183,67 @@ function innerEvent(data: unknown, envelopes: readonly EnvelopeRef[]): CloudEven
   };
 }
 
+const SPEC_VERSIONS = new Set(['1.0', '0.3']);
+
+/**
+ * What the CloudEvents SDK would paper over in a request, checked before it parses: it makes
+ * up an `id` when there is none (each redelivery would be a new event) and takes a missing or
+ * unknown `specversion` for 1.0. `message` is the HTTP request as the SDK gets it.
+ */
+export function attributeProblem(message: {
+  headers?: unknown;
+  body?: unknown;
+}): { reason: string; message: string } | undefined {
+  const headers = (isRecord(message.headers) ? message.headers : {}) as Record<string, unknown>;
+  let attrs: Record<string, unknown>;
+  let named: (attr: string) => string;
+  if (headers['ce-specversion'] !== undefined) {
+    attrs = { specversion: headers['ce-specversion'], id: headers['ce-id'] };
+    named = (attr) => `the \`ce-${attr}\` header`;
+  } else {
+    const type = headers['content-type'];
+    if (typeof type !== 'string' || !/^\s*application\/cloudevents\+json\s*(?:;|$)/i.test(type))
+      return undefined;
+    let body = message.body;
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      try {
+        body = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
+      } catch {
+        return undefined; // the SDK's own refusal says what is wrong with the JSON
+      }
+    }
+    if (!isRecord(body)) return undefined;
+    attrs = body;
+    named = (attr) => `\`${attr}\``;
+  }
+  const version = attrs['specversion'];
+  if (version === undefined)
+    return { reason: 'unsupported_specversion', message: `the event has no ${named('specversion')}` };
+  if (typeof version !== 'string' || !SPEC_VERSIONS.has(version))
+    return {
+      reason: 'unsupported_specversion',
+      message: `${named('specversion')} ${JSON.stringify(version).slice(0, 40)} is not 1.0 (or 0.3)`,
+    };
+  const id = attrs['id'];
+  if (typeof id !== 'string' || id === '')
+    return {
+      reason: 'missing_id',
+      message: `the event has no ${named('id')}${id === undefined ? '' : ' that is a non-empty string'}: redeliveries could not be told apart`,
+    };
+  return undefined;
+}
+
 function stringOr(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The resource ids an event carries: its own, and its owner's (a nodepool's cluster). */
+function idFields(data: Record<string, unknown>): [string, unknown][] {
+  const fields: [string, unknown][] = [];
+  if ('id' in data) fields.push(['id', data['id']]);
+  const owner = data['owner_references'];
+  if (isRecord(owner) && 'id' in owner) fields.push(['owner_references.id', owner['id']]);
+  return fields;
 }
 
 export function parseEvent(ce: CloudEventLike | undefined, requiredFields: readonly string[]): IncomingEvent {
@@ -187,7 +255,12 @@ export function parseEvent(ce: CloudEventLike | undefined, requiredFields: reado
   let event: CloudEventLike = ce;
   let data: unknown;
   try {
-    data = decodeData(ce.data, 'event data', { eventId: stringOr(ce.id) });
+    // `data_base64` as sent is the surest form of the bytes (the SDK's decoding is lossy in type).
+    const raw =
+      typeof ce.data_base64 === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(ce.data_base64)
+        ? Buffer.from(ce.data_base64, 'base64')
+        : ce.data;
+    data = decodeData(raw, 'event data', { eventId: stringOr(ce.id) });
   } catch (err) {
     // What the receive adapter wraps must be a CloudEvent; a body that is not even JSON is not.
     if (ce.type !== RABBITMQ_ENVELOPE_TYPE) throw err;
@@ -226,6 +299,11 @@ export function parseEvent(ce: CloudEventLike | undefined, requiredFields: reado
         ids,
       );
     }
+  }
+  // An id goes into API URLs and Kubernetes names: only the API's own id shape gets that far.
+  for (const [field, value] of idFields(data)) {
+    const problem = hyperfleetIdProblem(value);
+    if (problem) throw new EventRejectedError('invalid_id', `event data \`${field}\` ${problem}`, ids);
   }
   // The inner event's trace context is the producer's (Sentinel's publish span); an envelope's
   // only continues the delivery path, so it is the fallback.

@@ -2,20 +2,22 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Harness, metricValue, sentinelEvent, startHarness } from '../../support/function-harness.ts';
 
 // An event's data.id is printed into the API URLs of the function's config
-// (`/clusters/{{ .clusterId }}` and `/clusters/{{ .clusterId }}/statuses`). Whatever it holds,
-// it fills one path segment or the request is never sent: the API sees nothing, the event is
-// answered 422 (the same event would render the same URL), each refusal is counted by param
-// and logged naming it. Before, these ids reached `GET /admin`, `PUT /admin/statuses`, a PUT
-// onto the cluster object itself, a query string, or another cluster's status, all with the
-// bearer token.
+// (`/clusters/{{ .clusterId }}` and `/clusters/{{ .clusterId }}/statuses`). Before, these ids
+// reached `GET /admin`, `PUT /admin/statuses`, a PUT onto the cluster object itself, a query
+// string, or another cluster's status, all with the bearer token. Two lines hold now: the
+// edge takes only the API's id shape for data.id (400, counted, nothing sent), and any value
+// printed into a URL, from whatever event field, fills one path segment or the request is
+// never sent: the event is answered 422 (the same event would render the same URL), each
+// refusal counted by param and logged naming it.
 
 let h: Harness;
 /** Only a status PUT, so a refused value ends in the answer's post_actions error. */
 let put: Harness;
 
+/** The id printed into the URL comes from a field the edge does not hold to the id shape. */
 const PUT_ONLY = `params:
   - name: clusterId
-    source: event.id
+    source: event.target
     type: string
     required: true
 post:
@@ -88,40 +90,40 @@ const HOSTILE: [string, string, RegExp][] = [
   ['an encoded NUL', 'a%00b', /encoded control character/],
 ];
 
-describe.each(HOSTILE)('data.id with %s', (_name, id, reason) => {
-  test('the param GET is never sent: no API request, 422, refusal counted and logged naming the param', async () => {
+async function rejected(on: Harness, reason: string): Promise<number> {
+  return metricValue(await on.fn.metrics(), 'hyperfleet_adapter_events_rejected_total', { reason }) ?? 0;
+}
+
+describe.each(HOSTILE)('a value with %s', (_name, id, reason) => {
+  test('as data.id: refused at the edge, 400 invalid_id, nothing reaches the API, counted and logged', async () => {
     h.api.putCluster({ id: 'victim', name: 'victim', generation: 1, spec: { ready: true } });
     const from = h.api.requests.length;
-    const before = await refused(h, 'clusterId');
-    const unprocessable = await answered(h, 'unprocessable');
+    const before = await rejected(h, 'invalid_id');
+    const rejectedAnswers = await answered(h, 'rejected');
     const event = sentinelEvent(id);
 
     const answer = await h.fn.send(event);
 
-    expect(answer.status).toBe(422);
-    expect(answer.json).toMatchObject({ outcome: 'unprocessable', statusReported: false });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ outcome: 'rejected', reason: 'invalid_id' });
+    expect(String(answer.json?.['error'])).toContain('event data `id`');
     // Not the cluster object, not /admin, not another cluster: nothing at all.
     expect(h.api.requests.slice(from)).toEqual([]);
     expect(h.api.statuses('Cluster', 'victim')).toEqual([]);
-    expect(await refused(h, 'clusterId')).toBe(before + 1);
-    expect(await answered(h, 'unprocessable')).toBe(unprocessable + 1);
-    const line = await h.fn.waitForLog(
-      (l) => l.msg?.startsWith('api_call URL refused') === true && l['event_id'] === event['id'],
+    expect(await rejected(h, 'invalid_id')).toBe(before + 1);
+    expect(await answered(h, 'rejected')).toBe(rejectedAnswers + 1);
+    await h.fn.waitForLog(
+      (l) => l.msg === 'event rejected' && l['event_id'] === event['id'] && l['reason'] === 'invalid_id',
     );
-    expect(line).toMatchObject({
-      param: 'clusterId',
-      method: 'GET',
-      url_template: '/clusters/{{ .clusterId }}',
-    });
-    expect(String(line['reason'])).toMatch(reason);
   });
 
-  test('the status PUT is never sent: no API request, 422 naming the param and why', async () => {
+  test('printed into the status URL from another field: the PUT is never sent, 422 naming the param and why', async () => {
     put.api.putCluster({ id: 'victim', name: 'victim', generation: 1, spec: { ready: true } });
     const from = put.api.requests.length;
     const before = await refused(put, 'clusterId');
+    const event = sentinelEvent('019ed716-f3cf-7b8e-b400-0796be4722c4', { target: id });
 
-    const answer = await put.fn.send(sentinelEvent(id));
+    const answer = await put.fn.send(event);
 
     expect(answer.status).toBe(422);
     const errors = answer.json?.['errors'] as Record<string, { code: string; message: string }>;
@@ -130,5 +132,10 @@ describe.each(HOSTILE)('data.id with %s', (_name, id, reason) => {
     expect(put.api.requests.slice(from)).toEqual([]);
     expect(put.api.statuses('Cluster', 'victim')).toEqual([]);
     expect(await refused(put, 'clusterId')).toBe(before + 1);
+    const line = await put.fn.waitForLog(
+      (l) => l.msg?.startsWith('api_call URL refused') === true && l['event_id'] === event['id'],
+    );
+    expect(line).toMatchObject({ param: 'clusterId', method: 'PUT' });
+    expect(String(line['reason'])).toMatch(reason);
   });
 });
