@@ -6,7 +6,8 @@ import { compileCel } from './program.ts';
 export type CelType = 'dyn' | 'string' | 'int' | 'double' | 'bool' | 'map' | 'list';
 
 export interface CelDiagnostic {
-  kind: 'parse' | 'undeclared' | 'type';
+  /** `budget`: every evaluation would spend more than the evaluation budget (lib/cel/budget.ts). */
+  kind: 'parse' | 'undeclared' | 'type' | 'budget';
   /** Full text naming the expression and, when known, line:column. */
   message: string;
   line?: number;
@@ -38,17 +39,19 @@ function diagnostic(kind: CelDiagnostic['kind'], error: CelError, identifier?: s
 /**
  * Load-time validation of one expression against the variables a config declares: syntax,
  * references to undeclared variables, and type errors cel-js's checker can prove with the
- * declared types (with everything `dyn`, only literal misuse like `1 + "a"` is provable).
+ * declared types (with everything `dyn`, only literal misuse like `1 + "a"` is provable), and
+ * work the text alone shows to pass the evaluation budget (`lists.range(1000000).map(...)`).
  */
 export function checkCel(expression: string, declared: Record<string, CelType>): CelDiagnostic[] {
-  let identifiers: string[];
+  let program: ReturnType<typeof compileCel>;
   try {
-    identifiers = compileCel(expression).identifiers;
+    program = compileCel(expression);
   } catch (err) {
     if (err instanceof CelError) return [diagnostic('parse', err)];
     throw err;
   }
-  const out: CelDiagnostic[] = [];
+  const { identifiers, overBudget } = program;
+  const out: CelDiagnostic[] = overBudget === undefined ? [] : [diagnostic('budget', overBudget)];
   for (const name of identifiers) {
     if (Object.hasOwn(declared, name)) continue;
     const offset = findIdentifier(expression, name);

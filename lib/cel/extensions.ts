@@ -1,5 +1,6 @@
 import { type Environment, EvaluationError, Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
+import { ensureSteps, spendSteps } from './budget.ts';
 import { formatString } from './format.ts';
 import { compareStrings, quote, replace } from './go-strings.ts';
 import { timestampNanos } from './go-time.ts';
@@ -212,6 +213,7 @@ function registerLists(env: Environment, equals: Equals): void {
     if (n < 0n) throw new ExtensionError(`lists.range: size must be non-negative, got ${n}`);
     if (n > MAX_RANGE)
       throw new ExtensionError(`lists.range: size ${n} exceeds maximum allowed size ${MAX_RANGE}`);
+    ensureSteps(Number(n), `lists.range(${n})`);
     const out: bigint[] = [];
     for (let i = 0n; i < n; i++) out.push(i);
     return out;
@@ -269,6 +271,7 @@ function registerSortBy(env: Environment): void {
         evaluate(ev, m, ctx) {
           const list = ev.run(m.receiver, ctx);
           if (!Array.isArray(list)) throw new ExtensionError('sortBy() receiver must be a list');
+          spendSteps(list.length, `sortBy() over ${list.length} elements`);
           const bindCtx = m.bindCtx!;
           const keys = list.map((item) => ev.run(m.key, bindCtx.reuse(ctx).setIterValue(item, ev)));
           return sortByKeys(list, keys);

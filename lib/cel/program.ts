@@ -1,5 +1,6 @@
 import { type ASTNode, EvaluationError, ParseError, type ParseResult } from '@marcbachmann/cel-js';
 import { withClock } from './adapter-functions.ts';
+import { Meter, meterExpression, staticOverrun, withMeter } from './budget.ts';
 import { celEnvironment } from './env.ts';
 import { CelError } from './errors.ts';
 import {
@@ -28,6 +29,11 @@ export interface CelProgram {
   readonly expression: string;
   /** Free top-level variable names the expression reads, sorted, for load-time declaration checks. */
   readonly identifiers: string[];
+  /**
+   * The error every evaluation fails with, found from the text alone: it spends more than the
+   * evaluation budget (budget.ts) whatever the variables. For load-time validation.
+   */
+  readonly overBudget: CelError | undefined;
   /** Never throws: every failure, including engine bugs, comes back as `{ ok: false }`. */
   evaluate(vars: Record<string, unknown>, options?: CelEvaluateOptions): CelResult;
 }
@@ -36,6 +42,7 @@ class CompiledProgram implements CelProgram {
   readonly expression: string;
   readonly identifiers: string[];
   readonly #run: ParseResult;
+  #overBudget: { error: CelError | undefined } | undefined;
 
   constructor(expression: string, run: ParseResult) {
     this.expression = expression;
@@ -43,9 +50,24 @@ class CompiledProgram implements CelProgram {
     this.identifiers = freeIdentifiers(run.ast);
   }
 
+  get overBudget(): CelError | undefined {
+    if (this.#overBudget === undefined) {
+      const overrun = staticOverrun(this.#run.ast, children);
+      this.#overBudget = {
+        error: overrun && new CelError('check', this.expression, overrun.reason, { offset: overrun.offset! }),
+      };
+    }
+    return this.#overBudget.error;
+  }
+
   evaluate(vars: Record<string, unknown>, options: CelEvaluateOptions = {}): CelResult {
+    const meter = new Meter();
     try {
-      const raw = withClock(options.now, () => this.#run(vars));
+      const raw = withMeter(meter, () => withClock(options.now, () => this.#run(vars)));
+      // The engine absorbs some errors (`error || true`, a quantifier's step): a spent
+      // budget fails the evaluation whatever it made of the error.
+      if (meter.overrun !== undefined)
+        return { ok: false, error: overrunError(this.expression, meter, undefined) };
       if (raw instanceof Promise) {
         // Only async custom functions produce promises and none are registered; guard anyway.
         raw.catch(() => {});
@@ -56,9 +78,15 @@ class CompiledProgram implements CelProgram {
       }
       return { ok: true, value: fromCel(raw) };
     } catch (err) {
+      if (meter.overrun !== undefined) return { ok: false, error: overrunError(this.expression, meter, err) };
       return { ok: false, error: toEvalError(this.expression, err) };
     }
   }
+}
+
+function overrunError(expression: string, meter: Meter, err: unknown): CelError {
+  const { reason, offset = offsetOf(err) } = meter.overrun!;
+  return new CelError('eval', expression, reason, offset === undefined ? {} : { offset });
 }
 
 function offsetOf(err: unknown): number | undefined {
@@ -152,7 +180,12 @@ function parseProgram(expression: string): CelProgram {
     const error = new CelError('check', expression, `no such overload: ${badCall.name}`, {
       offset: badCall.node.start,
     });
-    return { expression, identifiers: freeIdentifiers(run.ast), evaluate: () => ({ ok: false, error }) };
+    return {
+      expression,
+      identifiers: freeIdentifiers(run.ast),
+      overBudget: undefined,
+      evaluate: () => ({ ok: false, error }),
+    };
   }
   if (usesCelNamespace(run.ast)) {
     // The Go adapter does not enable cel-go's bindings extension, so `cel.bind` fails there;
@@ -160,10 +193,16 @@ function parseProgram(expression: string): CelProgram {
     const error = new CelError('eval', expression, 'no such attribute(s): cel', {
       offset: celOffset(run.ast),
     });
-    return { expression, identifiers: freeIdentifiers(run.ast), evaluate: () => ({ ok: false, error }) };
+    return {
+      expression,
+      identifiers: freeIdentifiers(run.ast),
+      overBudget: undefined,
+      evaluate: () => ({ ok: false, error }),
+    };
   }
   alignIndexing(run.ast, children, INDEX_RULES);
   dynamicTernaries(run.ast, children);
+  meterExpression(run.ast, children);
   return new CompiledProgram(expression, run);
 }
 

@@ -1,6 +1,7 @@
 import { type Environment, Optional } from '@marcbachmann/cel-js';
 import { type Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { formatFloat } from '../template/floatfmt.ts';
+import { spendSteps } from './budget.ts';
 import { ExtensionError } from './extensions.ts';
 import { rfc3339Nano } from './go-json.ts';
 import * as gostr from './go-strings.ts';
@@ -219,9 +220,10 @@ function registerEquality(env: Environment): void {
   replaceOperator(env, '==', ['map<K, V> == map<K, V>: bool'], 'map == map', (a: unknown, b: unknown) =>
     celEquals(a, b),
   );
-  replaceOperator(env, 'in', ['V in list<V>: bool'], 'dyn in list', (v: unknown, list: unknown[]) =>
-    list.some((e) => celEquals(v, e)),
-  );
+  replaceOperator(env, 'in', ['V in list<V>: bool'], 'dyn in list', (v: unknown, list: unknown[]) => {
+    spendSteps(list.length, `in over ${list.length} elements`);
+    return list.some((e) => celEquals(v, e));
+  });
   replaceOperator(env, 'in', ['K in map<K, V>: bool'], 'dyn in map', (k: unknown, map: unknown) =>
     mapHas(map, k),
   );

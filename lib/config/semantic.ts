@@ -42,8 +42,32 @@ export interface SemanticReporter {
   ): void;
 }
 
-/** What the template engine tells us about one template. Throws on a parse error. */
-export type TemplateInspector = (text: string, name: string) => { fieldRefs: string[] };
+/**
+ * What the template engine tells us about one template. Throws on a parse error;
+ * `overBudget` is the error every render would end with (the render budget), if any.
+ */
+export type TemplateInspector = (
+  text: string,
+  name: string,
+) => { fieldRefs: string[]; readonly overBudget?: Error | undefined };
+
+/**
+ * The fields a template reads (its parse error thrown), and the budget every render passes:
+ * the Go adapter loads such a template and its render never ends, so here it loads with a
+ * warning (every render fails on the budget; `--strict` refuses it).
+ */
+function readsOf(
+  inspect: TemplateInspector,
+  text: string,
+  name: string,
+  overBudget: (err: Error) => void,
+): string[] {
+  const inspected = inspect(text, name);
+  if (inspected.overBudget) overBudget(inspected.overBudget);
+  return inspected.fieldRefs;
+}
+
+const BUDGET_NOTE = '(the Go adapter loads it and never finishes; here each evaluation fails on the budget)';
 
 export interface SemanticOptions {
   env: Readonly<Record<string, string | undefined>>;
@@ -143,7 +167,9 @@ export function checkTaskSemantics(
     if (!inspectTemplate || !text.includes('{{')) return;
     let refs: string[];
     try {
-      refs = inspectTemplate(text, pathName(path)).fieldRefs;
+      refs = readsOf(inspectTemplate, text, pathName(path), (e) =>
+        report.warning(path, `template: ${messageOf(e)} ${BUDGET_NOTE}`),
+      );
     } catch (err) {
       report.error(path, `template error: ${messageOf(err)}`);
       return;
@@ -176,6 +202,8 @@ export function checkTaskSemantics(
           `CEL: undeclared reference to \`${d.identifier}\` (no value at run time)`,
           hintFor(guess, d.identifier, task),
         );
+      } else if (d.kind === 'budget') {
+        report.warning(path, `CEL: ${stripExpression(d.message, expression)} ${BUDGET_NOTE}`);
       } else if (d.kind === 'type') {
         // The Go adapter only parses CEL (variables are dyn, no check): it loads the config
         // and the expression runs, to a value or to an evaluation error, as it does here.
@@ -410,7 +438,10 @@ export function checkTaskSemantics(
         if (kind === 'template') {
           if (!inspectTemplate || !text.includes('{{')) return;
           try {
-            for (const ref of new Set(inspectTemplate(text, file).fieldRefs.map(rootOf))) {
+            const refs = readsOf(inspectTemplate, text, file, (e) =>
+              inRef.warning([...path, 'build_ref'], `template: ${messageOf(e)} ${BUDGET_NOTE}`),
+            );
+            for (const ref of new Set(refs.map(rootOf))) {
               if (ref !== '' && !tplPost.names.has(ref))
                 inRef.warning(
                   [...path, 'build_ref'],
@@ -422,7 +453,12 @@ export function checkTaskSemantics(
           }
         } else {
           for (const d of safeCheckCel(text, declaredOf(celRes))) {
-            if (d.kind === 'undeclared')
+            if (d.kind === 'budget')
+              inRef.warning(
+                [...path, 'build_ref'],
+                `CEL: ${stripExpression(d.message, text)} ${BUDGET_NOTE}`,
+              );
+            else if (d.kind === 'undeclared')
               inRef.warning(
                 [...path, 'build_ref'],
                 `CEL: undeclared reference to \`${d.identifier}\` (no value at run time)`,
@@ -502,7 +538,11 @@ function checkManifest(
   // A ref file is one Go template over raw text: its problems carry the ref file's lines.
   let refs: string[];
   try {
-    refs = inspectTemplate(manifest.text, manifest.path).fieldRefs;
+    refs = readsOf(inspectTemplate, manifest.text, manifest.path, (e) => {
+      const { line, column } = positionOf(e);
+      const message = `template: ${messageOf(e)} ${BUDGET_NOTE}`;
+      report.inFile(manifest.path, line, column, [...path, 'ref'], message, undefined, 'warning');
+    });
   } catch (err) {
     const { line, column } = positionOf(err);
     report.inFile(manifest.path, line, column, [...path, 'ref'], `template error: ${messageOf(err)}`);

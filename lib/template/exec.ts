@@ -43,9 +43,25 @@ export class ExecFailure extends Error {
   }
 }
 
-/** Limits that keep hostile templates from hanging or exhausting the stack. */
-/** templateDepth is Go's maxExecDepth. */
-export const LIMITS = { templateDepth: 100_000, rangeIterations: 1_000_000, outputChars: 64 * 1024 * 1024 };
+/**
+ * Limits that keep hostile templates from hanging or exhausting the stack or memory.
+ * templateDepth is Go's maxExecDepth. Go has no bound on work, so `{{template}}` fan-out under
+ * the depth limit (41 definitions, each calling the next twice: 2^42 nodes) never ended:
+ * executedNodes bounds a render's steps (each text, action, if/with/range, template call and
+ * each range iteration is one) far above any real manifest's thousands and low enough that a
+ * render reaching it stops within a second. outputChars bounds the output and every string a
+ * function returns (`{{$x = printf "%s%s" $x $x}}` in a range doubles it each iteration).
+ */
+export const LIMITS = {
+  templateDepth: 100_000,
+  rangeIterations: 1_000_000,
+  executedNodes: 5_000_000,
+  outputChars: 64 * 1024 * 1024,
+};
+
+export function nodeBudgetReason(): string {
+  return `exceeded the limit of ${LIMITS.executedNodes} executed template nodes per render`;
+}
 
 const BREAK = Symbol('break');
 const CONTINUE = Symbol('continue');
@@ -102,6 +118,7 @@ class State {
   out: string[] = [];
   outLen = 0;
   iterations = 0;
+  executed = 0;
   depth = 0;
   readonly ctx: ExecContext;
   name: string;
@@ -207,6 +224,7 @@ class State {
 
   private step(dot: Dot, node: Node, stack: Frame[]): void {
     this.visit(node);
+    if (++this.executed > LIMITS.executedNodes) this.fail(nodeBudgetReason());
     switch (node.kind) {
       case 'action':
         this.walkAction(dot, node);
@@ -323,6 +341,7 @@ class State {
     f.ran = true;
     f.busy = true;
     if (++this.iterations > LIMITS.rangeIterations) this.fail('range iteration limit exceeded');
+    if (++this.executed > LIMITS.executedNodes) this.fail(nodeBudgetReason());
     const decl = r.pipe.decl;
     if (decl.length > 0) {
       if (r.pipe.isAssign) {
@@ -537,7 +556,12 @@ class State {
       argv.unshift(callee);
     }
     try {
-      return fn.call(argv, this.ctx.env);
+      const result = fn.call(argv, this.ctx.env);
+      if (typeof result === 'string' && result.length > LIMITS.outputChars) {
+        this.visit(node);
+        this.fail(`error calling ${name}: result exceeds ${LIMITS.outputChars} characters`);
+      }
+      return result;
     } catch (e) {
       if (e instanceof FuncError) {
         this.visit(node);

@@ -7,9 +7,11 @@
  * []interface{}, strings, booleans, null = nil, number = float64 (as encoding/json decodes),
  * bigint = int64 (params typed int/int64), Date = time.Time (UTC).
  */
+
+import { overBudgetNode } from './budget.ts';
 import { BUILTINS, FuncError, type TemplateFunc } from './builtins.ts';
 import { TemplateError } from './errors.ts';
-import { ExecFailure, execute } from './exec.ts';
+import { ExecFailure, execute, LIMITS } from './exec.ts';
 import { ADAPTER_FUNCS, HELPER_FUNCS } from './funcs.ts';
 import { goQuote } from './literals.ts';
 import type { ArgNode, ListNode, Node, PipeNode } from './nodes.ts';
@@ -29,6 +31,11 @@ export interface CompiledTemplate {
   render(data: unknown, options?: RenderOptions): string;
   /** Distinct top-level keys of the data the template reads (`.clusterId`, `.adapter.name` → adapter). */
   readonly fieldRefs: string[];
+  /**
+   * The error every render fails with, found without rendering: the nodes it executes
+   * whatever the data already pass the render budget (budget.ts). For the config loader.
+   */
+  readonly overBudget: TemplateError | undefined;
 }
 
 const FUNCS: Record<string, TemplateFunc> = { ...HELPER_FUNCS, ...ADAPTER_FUNCS };
@@ -51,6 +58,7 @@ class Compiled implements CompiledTemplate {
   private readonly root: ListNode;
   private readonly defines: Map<string, ListNode>;
   private refs: string[] | null = null;
+  private budget: { error: TemplateError | undefined } | null = null;
 
   constructor(text: string, name: string) {
     this.text = text;
@@ -82,6 +90,15 @@ class Compiled implements CompiledTemplate {
   get fieldRefs(): string[] {
     if (this.refs === null) this.refs = collectFieldRefs(this.root, this.defines);
     return this.refs;
+  }
+
+  get overBudget(): TemplateError | undefined {
+    if (this.budget === null) {
+      const node = overBudgetNode(this.root, this.defines);
+      const reason = `every render exceeds the limit of ${LIMITS.executedNodes} executed template nodes`;
+      this.budget = { error: node && this.execError(new ExecFailure(reason, node, this.name)) };
+    }
+    return this.budget.error;
   }
 
   render(data: unknown, options: RenderOptions = {}): string {
@@ -181,16 +198,17 @@ function collectFieldRefs(root: ListNode, defines: Map<string, ListNode>): strin
           ((arg[0]!.kind === 'dot' && dotIsRoot) ||
             (arg[0]!.kind === 'variable' && arg[0]!.ident.length === 1 && arg[0]!.ident[0] === '$'));
         const body = defines.get(n.name);
-        if (passesRoot && body !== undefined && !expanding.has(n.name)) {
-          expanding.add(n.name);
+        // Once is enough: a definition read with the data as dot reads the same keys every
+        // time (and fan-out, each definition calling the next twice, would be exponential).
+        if (passesRoot && body !== undefined && !expanded.has(n.name)) {
+          expanded.add(n.name);
           visit(body, true);
-          expanding.delete(n.name);
         }
         break;
       }
     }
   };
-  const expanding = new Set<string>();
+  const expanded = new Set<string>();
   visit(root, true);
   return [...refs];
 }
