@@ -35,3 +35,15 @@ export function parseGoDuration(text: string): number | undefined {
   }
   return Number.isFinite(total) ? sign * total : undefined;
 }
+
+/**
+ * The longest delay a Node timer holds (2^31-1 ms, about 24.8 days): a longer one fires after
+ * 1 ms, so `timeout: 600h` (which Go waits out) would time out every call at once. A duration
+ * the config gives a timer is capped here: beyond it the wait is as good as unbounded.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `ms` as a timer can hold it. */
+export function timerMs(ms: number): number {
+  return Math.min(ms, MAX_TIMER_MS);
+}

@@ -1,6 +1,6 @@
 /** Pieces every config schema shares: Go-compatible scalars, names, enums, API calls. */
 import { z } from 'zod';
-import { parseGoDuration } from './duration.ts';
+import { parseGoDuration, timerMs } from './duration.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
@@ -9,7 +9,7 @@ import { parseGoDuration } from './duration.ts';
 /** Go's yaml.v3 decodes any scalar into a string field; so do we for fields where that happens in practice. */
 export const scalarString = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 
-/** A Go duration string, normalized to milliseconds. */
+/** A Go duration string, normalized to milliseconds (capped at what a timer holds). */
 export const duration = z.string().transform((text, ctx) => {
   const ms = parseGoDuration(text);
   if (ms === undefined || ms < 0) {
@@ -20,7 +20,7 @@ export const duration = z.string().transform((text, ctx) => {
     });
     return z.NEVER;
   }
-  return ms;
+  return timerMs(ms);
 });
 
 /** Names that CEL and templates can refer to as bare identifiers. */

@@ -5,7 +5,8 @@
  * declared type apply to path and file sources only, as in the Go adapter; int/int64 become
  * bigint (Go int64), float/float64 number (Go float64).
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Param, TaskConfig } from '../config/schema.ts';
 import { AdapterError } from '../errors.ts';
 import { HyperfleetApiError } from '../hyperfleet-api/index.ts';
@@ -143,7 +144,7 @@ async function extractOne(param: Param, state: ExecutionState, deps: ParamDeps):
       return out.value;
     }
     case 'file': {
-      const raw = await readFile(s.file.path, { signal: deps.signal });
+      const raw = await readBounded(s.file.path, MAX_FILE_SOURCE_BYTES + 1);
       if (raw.length > MAX_FILE_SOURCE_BYTES) {
         throw new Error(`file "${s.file.path}" exceeds maximum size of ${MAX_FILE_SOURCE_BYTES} bytes`);
       }
@@ -153,6 +154,34 @@ async function extractOne(param: Param, state: ExecutionState, deps: ParamDeps):
     }
     case 'path':
       return fromPath(s.path, state, deps);
+  }
+}
+
+/**
+ * At most `limit` bytes of a file, as Go reads a file source (io.LimitReader): a device that
+ * never ends (`/dev/zero`) yields the size error instead of exhausting the heap. A FIFO or a
+ * socket would block the read forever (in Go too, for that event): refused before opening,
+ * and opened non-blocking so a file swapped for one in between cannot hang it either.
+ */
+async function readBounded(path: string, limit: number): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (stat.isFIFO() || stat.isSocket())
+      throw new Error(`file "${path}" is not a regular file (a ${stat.isFIFO() ? 'FIFO' : 'socket'})`);
+    if (stat.isDirectory()) throw new Error(`file "${path}" is a directory`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < limit) {
+      const buf = Buffer.alloc(Math.min(64 * 1024, limit - total));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -33,7 +33,9 @@ export interface AdapterMetadata {
 }
 
 export class ExecutionState {
-  readonly params: Record<string, unknown> = {};
+  // No prototype: a param named `__proto__` (a valid identifier, a plain map key in Go) is a
+  // value like any other instead of replacing the object's prototype.
+  readonly params: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   readonly event: Record<string, unknown>;
   readonly adapter: AdapterMetadata = {
     executionStatus: 'success',

@@ -5,7 +5,7 @@
  * (HYPERFLEET_EVENT_TIMEOUT, a Go duration, default 120s: below Knative's 300s request timeout).
  */
 
-import { parseGoDuration } from '../config/duration.ts';
+import { MAX_TIMER_MS, parseGoDuration } from '../config/duration.ts';
 import { loadConfigPair } from '../config/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
@@ -23,6 +23,12 @@ export function eventTimeout(text: string | undefined): number {
   if (ms === undefined || ms <= 0) {
     throw new Error(
       `HYPERFLEET_EVENT_TIMEOUT=${JSON.stringify(text)} is not a positive Go duration (e.g. 90s, 2m)`,
+    );
+  }
+  if (ms > MAX_TIMER_MS) {
+    // A Node timer longer than this fires at once: every event would be answered 503.
+    throw new Error(
+      `HYPERFLEET_EVENT_TIMEOUT=${JSON.stringify(text)} is longer than a timer can hold (at most ${MAX_TIMER_MS} ms, about 596h); the deadline must stay below Knative's request timeout anyway`,
     );
   }
   return ms;

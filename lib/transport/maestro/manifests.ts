@@ -27,18 +27,32 @@ const groupOf = (apiVersion: string): string => splitApiVersion(apiVersion).grou
 
 function manifestsOf(work: ManifestWork | KubeObject | undefined): KubeObject[] {
   const m = (work as ManifestWork | undefined)?.spec?.workload?.manifests;
-  return Array.isArray(m) ? m : [];
+  return Array.isArray(m) ? m.filter(isObject) : [];
+}
+
+// A work's status comes from the agent on a remote cluster: whatever its shape, what is not
+// an object, a list of objects or a string where one belongs is read as absent.
+function isObject<T>(v: T): v is T & object {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function conditionList(v: unknown): Condition[] | undefined {
+  return Array.isArray(v) ? (v.filter(isObject) as Condition[]) : undefined;
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
 }
 
 function statusesOf(work: ManifestWork | KubeObject | undefined): ManifestCondition[] {
   const m = (work as ManifestWork | undefined)?.status?.resourceStatus?.manifests;
-  return Array.isArray(m) ? m : [];
+  return Array.isArray(m) ? m.filter(isObject) : [];
 }
 
 function matches(m: KubeObject, q: ManifestQuery): boolean {
   const meta = m.metadata ?? {};
   if (q.kind !== undefined && m.kind !== q.kind) return false;
-  if (q.group !== undefined && groupOf(m.apiVersion ?? '') !== q.group) return false;
+  if (q.group !== undefined && groupOf(text(m.apiVersion)) !== q.group) return false;
   if (q.namespace !== undefined && (meta.namespace ?? '') !== q.namespace) return false;
   if (q.name !== undefined && meta.name !== q.name) return false;
   for (const [k, v] of Object.entries(q.labelSelector ?? {})) {
@@ -54,13 +68,16 @@ function statusFor(
   index: number,
 ): ManifestCondition | undefined {
   const same = (r: ResourceMeta) =>
-    (r.group ?? '') === groupOf(m.apiVersion ?? '') &&
+    (r.group ?? '') === groupOf(text(m.apiVersion)) &&
     r.kind === m.kind &&
     (r.namespace ?? '') === (m.metadata?.namespace ?? '') &&
     r.name === m.metadata?.name;
   return (
-    statuses.find((s) => s.resourceMeta && same(s.resourceMeta)) ??
-    statuses.find((s) => s.resourceMeta?.name === undefined && s.resourceMeta?.ordinal === index)
+    statuses.find((s) => isObject(s.resourceMeta) && same(s.resourceMeta)) ??
+    statuses.find(
+      (s) =>
+        isObject(s.resourceMeta) && s.resourceMeta.name === undefined && s.resourceMeta.ordinal === index,
+    )
   );
 }
 
@@ -133,22 +150,22 @@ function describe(m: ManifestStatusSummary): string {
 export function summarizeWorkStatus(work: ManifestWork | KubeObject | undefined): WorkStatusSummary {
   const w = work as ManifestWork | undefined;
   const statuses = statusesOf(w);
-  const workConditions = w?.status?.conditions;
+  const workConditions = conditionList(w?.status?.conditions);
   const manifests = manifestsOf(w).map((m, i): ManifestStatusSummary => {
-    const conditions = statusFor(statuses, m, i)?.conditions;
+    const conditions = conditionList(statusFor(statuses, m, i)?.conditions);
     const s: ManifestStatusSummary = {
-      group: groupOf(m.apiVersion ?? ''),
-      kind: m.kind,
-      namespace: m.metadata?.namespace ?? '',
-      name: m.metadata?.name ?? '',
+      group: groupOf(text(m.apiVersion)),
+      kind: text(m.kind),
+      namespace: text(m.metadata?.namespace),
+      name: text(m.metadata?.name),
       applied: conditionStatus(conditions, 'Applied'),
       available: conditionStatus(conditions, 'Available'),
     };
     const bad =
       conditions?.find((c) => c.type === 'Degraded' && c.status === 'True') ??
       conditions?.find((c) => (c.type === 'Applied' || c.type === 'Available') && c.status === 'False');
-    if (bad?.reason) s.reason = bad.reason;
-    if (bad?.message) s.message = bad.message;
+    if (text(bad?.reason)) s.reason = text(bad?.reason);
+    if (text(bad?.message)) s.message = text(bad?.message);
     return s;
   });
   const failed = (m: ManifestStatusSummary) =>

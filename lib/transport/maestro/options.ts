@@ -1,4 +1,4 @@
-import { parseGoDuration } from '../../config/duration.ts';
+import { parseGoDuration, timerMs } from '../../config/duration.ts';
 import { MaestroConfigError } from './errors.ts';
 
 /** A duration in milliseconds, or a Go duration string ("30s", "1m30s", "500ms"). */
@@ -83,7 +83,7 @@ export function parseDuration(value: Duration, key: string): number {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
     throw new MaestroConfigError(`clients.maestro.${key}: "${value}" is not a duration (e.g. "30s")`);
   }
-  return ms;
+  return timerMs(ms);
 }
 
 /** Maestro's server refuses pings more often than every 5s; two strikes and it sends GOAWAY. */

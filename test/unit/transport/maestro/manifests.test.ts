@@ -164,3 +164,41 @@ describe('summarizeWorkStatus', () => {
     expect(summarizeWorkStatus(undefined).message).toBe('ManifestWork not found');
   });
 });
+
+describe('summarizeWorkStatus on a malformed status (remote data from the agent)', () => {
+  const spec = {
+    workload: {
+      manifests: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns1' } }, 'not-an-object', 7],
+    },
+  };
+  const shapes: Record<string, unknown> = {
+    'conditions a string': { conditions: 'Applied' },
+    'conditions a map': { conditions: { type: 'Degraded', status: 'True' } },
+    'conditions with nulls and numbers': { conditions: [null, 3, { type: 'Applied', status: 'True' }] },
+    'resourceStatus.manifests a string': { resourceStatus: { manifests: 'x' } },
+    'a manifest entry with resourceMeta a string and conditions a number': {
+      resourceStatus: { manifests: [{ resourceMeta: 'ns1', conditions: 5 }] },
+    },
+    'a reason that is an object': {
+      resourceStatus: {
+        manifests: [
+          {
+            resourceMeta: { ordinal: 0, kind: 'Namespace', name: 'ns1' },
+            conditions: [{ type: 'Applied', status: 'False', reason: { a: 1 }, message: ['m'] }],
+          },
+        ],
+      },
+    },
+  };
+  it.each(Object.entries(shapes))('%s: a summary, never an internal error text', (_name, status) => {
+    const summary = summarizeWorkStatus({
+      apiVersion: 'work.open-cluster-management.io/v1',
+      kind: 'ManifestWork',
+      spec,
+      status,
+    } as never);
+    expect(summary.manifests).toHaveLength(1);
+    expect(summary.manifests[0]).toMatchObject({ kind: 'Namespace', name: 'ns1' });
+    expect(summary.message).not.toMatch(/is not a function|Cannot read|undefined|\[object Object\]/);
+  });
+});
