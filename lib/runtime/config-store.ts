@@ -2,8 +2,10 @@
  * The adapter's configuration as a warm instance holds it. Files are mounted from a
  * ConfigMap and updated in place by the kubelet (an atomic symlink swap), so each
  * invocation asks, at most once per `checkIntervalMs`, whether the files changed; a change
- * is loaded and validated before it replaces the config in use. An invalid new config
- * keeps the last good one: said in the logs, in readiness, and in a metric.
+ * is loaded and validated before it replaces the config in use. The files are the two
+ * configs and every file they reference (`manifest.ref`, `build_ref`), so editing only a
+ * referenced manifest reloads too. An invalid new config keeps the last good one: said in the
+ * logs, in readiness, and in a metric.
  */
 import { realpath, stat } from 'node:fs/promises';
 import type { LoadedConfig } from '../executor/executor.ts';
@@ -39,9 +41,30 @@ async function fingerprint(files: string[]): Promise<string> {
   return parts.join('|');
 }
 
+/**
+ * The files a loaded config read besides its own two: every `{ ref, path }` the task config
+ * holds (a manifest ref, a payload's build_ref), wherever it sits in the tree.
+ */
+export function referencedFiles(config: LoadedConfig): string[] {
+  const found = new Set<string>();
+  const stack: unknown[] = [config.task];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    const o = v as Record<string, unknown>;
+    if (typeof o['ref'] === 'string' && typeof o['path'] === 'string') found.add(o['path']);
+    for (const child of Array.isArray(v) ? v : Object.values(o)) stack.push(child);
+  }
+  return [...found].sort();
+}
+
 export class ConfigStore {
   private config: LoadedConfig | undefined;
   private seen = '';
+  /** What the config in use referenced: watched with the config files. */
+  private refs: string[] = [];
   private checkedAt = 0;
   private inflight: Promise<void> | undefined;
   private status_: ConfigStatus = { current: false };
@@ -80,13 +103,15 @@ export class ConfigStore {
   private async refresh(): Promise<void> {
     this.checkedAt = Date.now();
     const files = [this.source.configFile, this.source.taskConfigFile];
-    const fp = await fingerprint(files);
+    const fp = await fingerprint([...files, ...this.refs]);
     if (fp === this.seen) return;
     const first = this.config === undefined;
     try {
       const loaded = await this.source.load();
       this.config = loaded;
-      this.seen = fp;
+      this.refs = referencedFiles(loaded);
+      // Fingerprinted again with what this config references (the refs may have changed).
+      this.seen = await fingerprint([...files, ...this.refs]);
       this.generation++;
       this.status_ = { current: true, loadedAt: new Date().toISOString() };
       this.metrics?.configValid.set(1);
