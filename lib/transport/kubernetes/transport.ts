@@ -204,6 +204,15 @@ export class KubernetesTransport implements Transport {
         ref: ns ? { ...ref, namespace: ns } : withoutNamespace(ref),
         resource: qualifiedResource(info),
       };
+      const problem =
+        (verb === 'list' ? undefined : pathSegmentProblem('metadata.name', ref.name)) ??
+        (ns === undefined ? undefined : pathSegmentProblem('metadata.namespace', ns));
+      if (problem)
+        throw new KubeInvalidError(
+          `${verb}: ${problem.field} ${JSON.stringify(problem.value)} ${problem.message}; no request was sent`,
+          { ...site, httpStatus: 0, serverMessage: '' },
+          [{ field: problem.field, reason: 'FieldValueInvalid', message: problem.message }],
+        );
       const res = await run(info, ns, site);
       if (res.status === 404 && attempt === 0 && !namesAnObject(res.body)) {
         this.#mapper.forget(ref.apiVersion);
@@ -229,6 +238,22 @@ export function deletionReport(obj: KubeObject | undefined): DeletionReport {
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/**
+ * The rule the API server holds every name in a URL to (apimachinery's path segment names):
+ * not empty, not `.` or `..`, no `/` or `%`. Checked before the request, since such a name
+ * changes the URL itself: a Namespace rendered as `..` would be a request to `/api/v1/`.
+ */
+function pathSegmentProblem(
+  field: string,
+  value: string,
+): { field: string; value: string; message: string } | undefined {
+  if (value === '') return { field, value, message: 'may not be empty' };
+  if (value === '.' || value === '..') return { field, value, message: `may not be '${value}'` };
+  for (const c of ['/', '%'])
+    if (value.includes(c)) return { field, value, message: `may not contain '${c}'` };
+  return undefined;
 }
 
 function withoutNamespace(ref: ObjectRef): ObjectRef {
