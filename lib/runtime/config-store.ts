@@ -109,9 +109,13 @@ export class ConfigStore {
     try {
       const loaded = await this.source.load();
       this.config = loaded;
-      this.refs = referencedFiles(loaded);
-      // Fingerprinted again with what this config references (the refs may have changed).
-      this.seen = await fingerprint([...files, ...this.refs]);
+      const refs = referencedFiles(loaded);
+      // The fingerprint taken before loading covers the same refs in the usual case; only
+      // when the refs changed are the new ones fingerprinted, after the load.
+      if (refs.join('|') !== this.refs.join('|')) {
+        this.refs = refs;
+        this.seen = await fingerprint([...files, ...refs]);
+      } else this.seen = fp;
       this.generation++;
       this.status_ = { current: true, loadedAt: new Date().toISOString() };
       this.metrics?.configValid.set(1);

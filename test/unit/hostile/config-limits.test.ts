@@ -12,6 +12,21 @@ import { ADAPTER, loadConfig, memoryCluster, run, ScriptedApi } from '../executo
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** A post phase that PUTs one payload built from `build` (YAML at the build's indentation). */
+function reportPost(build: string): string {
+  return `post:
+  payloads:
+    - name: statusPayload
+      build:
+${build}  post_actions:
+    - name: report
+      api_call:
+        method: PUT
+        url: /clusters/{{ .clusterId }}/statuses
+        body: "{{ .statusPayload }}"
+`;
+}
+
 function fileParamTask(file: string): string {
   return `params:
   - name: clusterId
@@ -22,18 +37,7 @@ function fileParamTask(file: string): string {
       file:
         path: ${JSON.stringify(file)}
     required: true
-post:
-  payloads:
-    - name: statusPayload
-      build:
-        value: "{{ .fromFile }}"
-  post_actions:
-    - name: report
-      api_call:
-        method: PUT
-        url: /clusters/{{ .clusterId }}/statuses
-        body: "{{ .statusPayload }}"
-`;
+${reportPost('        value: "{{ .fromFile }}"\n')}`;
 }
 
 async function runFileParam(file: string) {
@@ -76,20 +80,7 @@ describe('a param named __proto__', () => {
     source: event.id
   - name: __proto__
     source: event.name
-post:
-  payloads:
-    - name: statusPayload
-      build:
-        fromTemplate: "{{ .__proto__ }}"
-        fromCel:
-          expression: clusterId + "!"
-  post_actions:
-    - name: report
-      api_call:
-        method: PUT
-        url: /clusters/{{ .clusterId }}/statuses
-        body: "{{ .statusPayload }}"
-`;
+${reportPost('        fromTemplate: "{{ .__proto__ }}"\n        fromCel:\n          expression: clusterId + "!"\n')}`;
     const config = await loadConfig(ADAPTER, task);
     const api = new ScriptedApi().on('PUT', /statuses$/, { status: 201 });
     const result = await run(config, { id: 'c1', name: 'polluted' }, api, memoryCluster());
