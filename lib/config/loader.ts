@@ -12,6 +12,7 @@ import { toBuildValue } from './build.ts';
 import { checkDeployment, type LoadPurpose } from './deployment.ts';
 import { type ConfigKind, unwrap } from './envelope.ts';
 import { ConfigError, type ConfigProblem, sortProblems } from './errors.ts';
+import { FILE_ROOTS_ENV, fileParamRoots, invalidRootEntries, isInsideAny } from './file-roots.ts';
 import { type ProblemContext, problemAt, problemsFromZod } from './issues.ts';
 import { applyOverrides, type FlagValues } from './overrides.ts';
 import { createRefResolver, type MountMap, parseMounts } from './refs.ts';
@@ -74,6 +75,8 @@ export interface LoadedConfigPair {
   metadata: { adapter?: Envelope['metadata']; task?: Envelope['metadata'] };
   /** The documents as written, the adapter config with its env and flag overrides (for config dumps). */
   documents?: { adapter: unknown; task: unknown };
+  /** The folders `file:` param sources may read (lib/config/file-roots.ts). */
+  fileRoots: string[];
 }
 
 interface Stage<T> {
@@ -83,6 +86,7 @@ interface Stage<T> {
   metadata?: Envelope['metadata'];
   /** How to place further problems in this file (absent when the file could not be read). */
   ctx?: ProblemContext;
+  fileRoots?: string[];
 }
 
 export async function loadAdapterConfig(
@@ -126,6 +130,7 @@ export async function loadConfigPair(options: ConfigPairOptions): Promise<Loaded
     warnings,
     metadata,
     documents: { adapter: adapter.ctx?.value, task: task.ctx?.value },
+    fileRoots: task.fileRoots ?? fileParamRoots({ taskConfigFile: options.taskConfigFile }),
   };
 }
 
@@ -227,10 +232,13 @@ function parseTaskConfig(file: string, options: TaskConfigOptions): Stage<TaskCo
 
   const envMounts = parseMounts(env['HYPERFLEET_ADAPTER_MOUNTS'] ? [env['HYPERFLEET_ADAPTER_MOUNTS']] : []);
   for (const e of envMounts.errors) problems.push(fileProblem('<env HYPERFLEET_ADAPTER_MOUNTS>', e));
-  const resolveRef = createRefResolver({
-    baseDir: path.dirname(path.resolve(file)),
-    mounts: { ...envMounts.mounts, ...options.mounts },
-  });
+  const mounts = { ...envMounts.mounts, ...options.mounts };
+  const resolveRef = createRefResolver({ baseDir: path.dirname(path.resolve(file)), mounts });
+  const fileRoots = fileParamRoots({ taskConfigFile: file, mounts, env });
+  for (const entry of invalidRootEntries(env))
+    warnings.push(
+      fileProblem(`<env ${FILE_ROOTS_ENV}>`, `${JSON.stringify(entry)} is not an absolute path: ignored`),
+    );
   const schema = TASK_SCHEMA;
   const ctx = contextOf(doc, schema);
   const specNode = locate(doc.root, doc.prefix).node;
@@ -259,7 +267,18 @@ function parseTaskConfig(file: string, options: TaskConfigOptions): Stage<TaskCo
     { env, inspectTemplate },
     reporter,
   );
-  const stage: Stage<TaskConfig> = { problems, warnings, ctx };
+  if (parsed.success) {
+    parsed.data.params.forEach((param, i) => {
+      if (param.source.kind !== 'file' || isInsideAny(fileRoots, path.resolve(param.source.file.path)))
+        return;
+      reporter.warning(
+        ['params', i, 'source', 'file', 'path'],
+        `file ${JSON.stringify(param.source.file.path)} is outside the folders a file param may read (${fileRoots.join(', ')}): the Go adapter reads it, this adapter refuses it when the param is extracted`,
+        `mount the file under one of them, or add its folder to ${FILE_ROOTS_ENV}`,
+      );
+    });
+  }
+  const stage: Stage<TaskConfig> = { problems, warnings, ctx, fileRoots };
   if (parsed.success) {
     attachDecodedManifests(parsed.data, doc);
     stage.config = parsed.data;

@@ -69,6 +69,8 @@ export interface ExecutorDeps {
 export interface LoadedConfig {
   adapter: AdapterConfig;
   task: TaskConfig;
+  /** The folders `file:` param sources may read; the secret mounts only when absent. */
+  fileRoots?: readonly string[];
 }
 
 function phaseError(err: unknown): PhaseError {
@@ -153,7 +155,12 @@ export async function execute(
   };
   try {
     await inSpan('phase param_extraction', {}, () =>
-      extractParams(config.task, state, { ...common, env: deps.env, configMap: config_ }),
+      extractParams(config.task, state, {
+        ...common,
+        env: deps.env,
+        configMap: config_,
+        ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}),
+      }),
     );
   } catch (err) {
     if (err instanceof ResourceGoneError) {

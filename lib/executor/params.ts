@@ -7,6 +7,7 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { DEFAULT_FILE_ROOTS, fileRootProblem } from '../config/file-roots.ts';
 import type { Param, TaskConfig } from '../config/schema.ts';
 import { AdapterError } from '../errors.ts';
 import { HyperfleetApiError } from '../hyperfleet-api/index.ts';
@@ -47,6 +48,8 @@ export interface ParamDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** The AdapterConfig as a plain map, for `config.<path>` sources and `.config` in templates. */
   configMap: Record<string, unknown>;
+  /** The folders a `file:` source may read (default: the secret mounts only). */
+  fileRoots?: readonly string[];
   traceparent?: string;
 }
 
@@ -144,6 +147,8 @@ async function extractOne(param: Param, state: ExecutionState, deps: ParamDeps):
       return out.value;
     }
     case 'file': {
+      const refused = await fileRootProblem(s.file.path, deps.fileRoots ?? DEFAULT_FILE_ROOTS);
+      if (refused) throw new Error(refused);
       const raw = await readBounded(s.file.path, MAX_FILE_SOURCE_BYTES + 1);
       if (raw.length > MAX_FILE_SOURCE_BYTES) {
         throw new Error(`file "${s.file.path}" exceeds maximum size of ${MAX_FILE_SOURCE_BYTES} bytes`);

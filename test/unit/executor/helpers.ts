@@ -2,7 +2,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigPair } from '../../../lib/config/index.ts';
+import { type LoadedConfigPair, loadConfigPair } from '../../../lib/config/index.ts';
 import type { ApiCaller } from '../../../lib/executor/api-call.ts';
 import { type ExecutionResult, execute, type LoadedConfig } from '../../../lib/executor/executor.ts';
 import { type ApiRequest, type ApiResponse, HyperfleetApiError } from '../../../lib/hyperfleet-api/index.ts';
@@ -14,7 +14,7 @@ export async function loadConfig(
   taskYaml: string,
   files: Record<string, string> = {},
   env: Record<string, string> = {},
-): Promise<LoadedConfig> {
+): Promise<LoadedConfigPair> {
   const dir = await mkdtemp(join(tmpdir(), 'executor-test-'));
   await writeFile(join(dir, 'adapter-config.yaml'), adapterYaml);
   await writeFile(join(dir, 'task-config.yaml'), taskYaml);

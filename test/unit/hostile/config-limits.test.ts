@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lib/config/index.ts';
+import { ConfigError, loadConfigPair } from '../../../lib/config/index.ts';
 import { eventTimeout } from '../../../lib/runtime/from-env.ts';
 import { normalizeOptions } from '../../../lib/transport/maestro/options.ts';
 import { ADAPTER, loadConfig, memoryCluster, run, ScriptedApi } from '../executor/helpers.ts';
@@ -40,8 +40,11 @@ function fileParamTask(file: string): string {
 ${reportPost('        value: "{{ .fromFile }}"\n')}`;
 }
 
-async function runFileParam(file: string) {
-  const config = await loadConfig(ADAPTER, fileParamTask(file));
+async function runFileParam(
+  file: string,
+  env: Record<string, string> = { HYPERFLEET_FILE_PARAM_ROOTS: '/dev:/tmp' },
+) {
+  const config = await loadConfig(ADAPTER, fileParamTask(file), {}, env);
   const api = new ScriptedApi().on('PUT', /statuses$/, { status: 201 });
   const result = await run(config, { id: 'c1' }, api, memoryCluster());
   return { result, api };
@@ -70,6 +73,65 @@ describe('file param sources', () => {
     const { result, api } = await runFileParam(file);
     expect(result.status).toBe('success');
     expect(api.statusBodies()[0]).toEqual({ value: 'hello' });
+  });
+});
+
+describe('file param sources are confined (the Go adapter reads any path)', () => {
+  it('/etc/passwd: a load warning at the path and line, then refused at extraction; no API call', async () => {
+    const config = await loadConfig(ADAPTER, fileParamTask('/etc/passwd'));
+    expect(config.warnings).toEqual([
+      expect.objectContaining({
+        path: 'params[1].source.file.path',
+        line: 8,
+        message: expect.stringContaining('outside the folders a file param may read'),
+      }),
+    ]);
+    const api = new ScriptedApi().on('PUT', /statuses$/, { status: 201 });
+    const result = await run(config, { id: 'c1' }, api, memoryCluster());
+    expect(result.status).toBe('failed');
+    expect(result.retryable).toBe(false);
+    expect(result.errors.param_extraction?.message).toMatch(
+      /file "\/etc\/passwd" is outside the folders a file param may read .*HYPERFLEET_FILE_PARAM_ROOTS/,
+    );
+    expect(JSON.stringify(api.statusBodies())).not.toContain('root:');
+  });
+
+  it('a file beside the task config is read without a warning', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'beside-'));
+    writeFileSync(path.join(dir, 'adapter-config.yaml'), ADAPTER);
+    writeFileSync(path.join(dir, 'task-config.yaml'), fileParamTask(path.join(dir, 'value')));
+    writeFileSync(path.join(dir, 'value'), 'beside\n');
+    const config = await loadConfigPair({
+      configFile: path.join(dir, 'adapter-config.yaml'),
+      taskConfigFile: path.join(dir, 'task-config.yaml'),
+      env: {},
+    });
+    expect(config.warnings).toEqual([]);
+    const api = new ScriptedApi().on('PUT', /statuses$/, { status: 201 });
+    const result = await run(config, { id: 'c1' }, api, memoryCluster());
+    expect(result.status).toBe('success');
+    expect(api.statusBodies()[0]).toEqual({ value: 'beside' });
+  });
+
+  it('a symlink under an allowed folder that leads out of it is refused', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roots-'));
+    symlinkSync('/etc/hostname', path.join(dir, 'link'));
+    const { result } = await runFileParam(path.join(dir, 'link'), { HYPERFLEET_FILE_PARAM_ROOTS: dir });
+    expect(result.status).toBe('failed');
+    expect(result.errors.param_extraction?.message).toMatch(/through a symlink \(to \/etc\/hostname\)/);
+  });
+
+  it('HYPERFLEET_FILE_PARAM_ROOTS=/ restores reading any path, without a warning', async () => {
+    const config = await loadConfig(
+      ADAPTER,
+      fileParamTask('/etc/hostname'),
+      {},
+      { HYPERFLEET_FILE_PARAM_ROOTS: '/' },
+    );
+    expect(config.warnings).toEqual([]);
+    const api = new ScriptedApi().on('PUT', /statuses$/, { status: 201 });
+    const result = await run(config, { id: 'c1' }, api, memoryCluster());
+    expect(result.status).toBe('success');
   });
 });
 
