@@ -9,8 +9,12 @@ import { EvaluationError } from '@marcbachmann/cel-js';
  * - steps: comprehension iterations (charged before the loop starts, so an exhausted budget
  *   stops it before the work) plus the elements of every list and map a function or `+` returns;
  * - chars: the length of every string a function or `+` returns.
+ *
+ * What an evaluation builds is then copied into status payloads, logs and dry-run output
+ * several times over: a million-element list or a 16 MB string under a higher budget took a
+ * dry run to 630-990 MB of memory, over a 512Mi pod's limit.
  */
-export const BUDGET = { steps: 5_000_000, chars: 64 * 1024 * 1024 } as const;
+export const BUDGET = { steps: 1_000_000, chars: 4 * 1024 * 1024 } as const;
 
 /** Why an evaluation stopped: the reason and, when known, the offset of the node that spent it. */
 export interface Overrun {

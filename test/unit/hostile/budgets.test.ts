@@ -134,12 +134,12 @@ describe('CEL evaluation budget', () => {
 
   it('large but legitimate expressions evaluate', () => {
     expect(
-      compileCel('lists.range(1000).map(a, lists.range(1000).map(b, a + b)).size()').evaluate({}),
+      compileCel('lists.range(300).map(a, lists.range(1000).map(b, a + b)).size()').evaluate({}),
     ).toEqual({
       ok: true,
-      value: 1000n,
+      value: 300n,
     });
-    expect(compileCel('lists.range(1000000).exists(x, x == 3)').evaluate({})).toEqual({
+    expect(compileCel('lists.range(200000).exists(x, x == 3)').evaluate({})).toEqual({
       ok: true,
       value: true,
     });
@@ -162,7 +162,10 @@ describe('CEL evaluation budget', () => {
       }),
     ]);
     expect(checkCel(`x && ${NESTED_RANGES}.size() > 0`, { x: 'bool' })).toEqual([]);
-    expect(checkCel('lists.range(1000).map(a, lists.range(1000).map(b, a))', {})).toEqual([]);
+    expect(checkCel('lists.range(300).map(a, lists.range(1000).map(b, a))', {})).toEqual([]);
+    expect(checkCel('lists.range(1000).map(a, lists.range(1000).map(b, a))', {})).toEqual([
+      expect.objectContaining({ kind: 'budget' }),
+    ]);
   });
 });
 
