@@ -214,9 +214,16 @@ export function parseYamlSource(original: string): ParsedSource {
 
 class TooLarge extends Error {}
 
-/** The yaml package's message, first line, without its own position (we print ours). */
+/**
+ * The yaml package's message, first line, without its own position (we print ours) and
+ * without the source text it quotes: a broken line may be a header or token value
+ * (`x-api-key: ...`), and this message reaches logs before any value is known to be secret.
+ */
 export function describeYamlError(code: string, message: string): string {
-  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const first = message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .replace(/: ".*"$/, '');
   if (code === 'DUPLICATE_KEY') return `duplicate key: ${first}`;
   return `YAML syntax error: ${first}`;
 }

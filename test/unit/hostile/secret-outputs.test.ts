@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigPair } from '../../../lib/config/index.ts';
 import { createLogger } from '../../../lib/observability/logger.ts';
 import { createMetrics } from '../../../lib/observability/metrics.ts';
 import { runtimeFromEnv } from '../../../lib/runtime/from-env.ts';
@@ -123,6 +124,30 @@ describe('trace spans', () => {
       logs: lines.join(''),
     }))
       expect(text.includes(MARK), `${MARK} in ${where}: ${text}`).toBe(false);
+  });
+});
+
+describe('a config that does not parse', () => {
+  it('names the line and column, never the source text there (a header value may be a key)', async () => {
+    const adapter = join(dir, 'broken-adapter.yaml');
+    // A stray `]`: every token after it is unexpected, the key among them.
+    await writeFile(
+      adapter,
+      fixture('adapter-config.yaml').replace(
+        '    max_delay: 20ms\n',
+        `    max_delay: 20ms\n    default_headers: ]\n      x-api-key: "${MARK}-broken-key"\n`,
+      ),
+    );
+    await writeFile(join(dir, 'broken-task.yaml'), fixture('task-config.yaml'));
+    const err = await loadConfigPair({
+      configFile: adapter,
+      taskConfigFile: join(dir, 'broken-task.yaml'),
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/broken-adapter\.yaml:\d+:\d+ YAML syntax error: Unexpected/);
+    expect(err?.message.includes(MARK), err?.message).toBe(false);
   });
 });
 
