@@ -3,6 +3,7 @@
  * the work is in lib/runtime; this file only wires the runtime's lifecycle hooks.
  */
 import { createRequire } from 'node:module';
+import { routeConsoleToLog } from '../../lib/observability/console.ts';
 import { attachToRuntimeMetrics } from '../../lib/observability/metrics.ts';
 import type { AdapterRuntime } from '../../lib/runtime/adapter-runtime.ts';
 import { attributeProblem } from '../../lib/runtime/event.ts';
@@ -15,6 +16,9 @@ function current(): AdapterRuntime {
   runtime ??= runtimeFromEnv(process.env);
   return runtime;
 }
+
+// faas-js-runtime's console output (stack traces with request bytes) as JSON log lines.
+routeConsoleToLog(() => current().log);
 
 // The server faas-js-runtime creates next is fastify's: bounded before it reads a body.
 guardNextHttpServer(edgeLimitsFromEnv(process.env), {

@@ -47,9 +47,11 @@ export function registerSecret(value: string | undefined): void {
 /**
  * A `Bearer <credential>` or `Basic <credential>` anywhere in a text (a peer echoing our
  * headers): a token68 of 6+ characters with a digit, punctuation or an inner capital, so prose such as
- * "bearer token file" or "Basic authentication" stays readable.
+ * "bearer token file" or "Basic authentication" stays readable. A line break or tab around the
+ * scheme counts as a separator also as JSON escapes it (`\nBearer`, a log line's text).
  */
-const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)(?=[\w.~+/-]*[\d.~+/_-]|[\w.~+/-]+[A-Z])[\w.~+/-]{6,}=*/g;
+const AUTH_SCHEME =
+  /(?:(?<!\w)|(?<=\\[nrt]))(Bearer|Basic)(\s+|(?:\\[nrt])+)(?=[\w.~+/-]*[\d.~+/_-]|[\w.~+/-]+[A-Z])[\w.~+/-]{6,}=*/g;
 
 /** `text` with every registered secret and every `Bearer`/`Basic` credential replaced. */
 export function redactSecrets(text: string): string {

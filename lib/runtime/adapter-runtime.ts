@@ -47,7 +47,8 @@ export interface AdapterRuntimeOptions {
 export class AdapterRuntime {
   readonly configStore: ConfigStore;
   private readonly options: AdapterRuntimeOptions;
-  private readonly log: Logger;
+  /** The instance's JSON logger (faas-js-runtime's own console output is routed here). */
+  readonly log: Logger;
   private readonly metrics: Metrics;
   private pool: TransportPool | undefined;
   private api: { generation: number; client: HyperfleetApiClient } | undefined;
