@@ -89,7 +89,6 @@ function refuse(req: IncomingMessage, res: ServerResponse, refusal: EdgeRefusal,
     'content-length': Buffer.byteLength(body),
     connection: 'close',
   });
-  const socket = req.socket;
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (!hasBody(req) || declared > LINGER.bytes) {
     res.end(body);
@@ -97,24 +96,34 @@ function refuse(req: IncomingMessage, res: ServerResponse, refusal: EdgeRefusal,
   }
   // Node closes a `connection: close` socket once the answer is written, so the rest of the
   // body is drained from the socket itself before the answer is sent.
+  drainThen(req, () => {
+    if (!res.writableEnded) res.end(body);
+  });
+}
+
+/**
+ * Reads and discards what is left of `req`'s body (at most LINGER), then calls `answer` once.
+ */
+function drainThen(req: IncomingMessage, answer: () => void): void {
   let drained = 0;
-  const answer = () => {
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
     clearTimeout(timer);
     req.removeListener('data', count);
-    if (!res.writableEnded) res.end(body);
+    answer();
   };
   const count = (chunk: Buffer) => {
     drained += chunk.length;
-    if (drained > LINGER.bytes) {
-      answer();
-    }
+    if (drained > LINGER.bytes) finish();
   };
-  const timer = setTimeout(answer, LINGER.ms);
+  const timer = setTimeout(finish, LINGER.ms);
   timer.unref();
   req.on('data', count);
-  req.once('end', answer);
-  req.once('error', answer);
-  socket.once('close', () => clearTimeout(timer));
+  req.once('end', finish);
+  req.once('error', finish);
+  req.socket.once('close', finish);
   req.resume();
 }
 
@@ -237,6 +246,17 @@ export function guardHttpServer(server: Server, limits: EdgeLimits, hooks: EdgeH
         (typeof chunk === 'string' || chunk instanceof Uint8Array)
       )
         said = messageOf(Buffer.from(chunk).subarray(0, 2048).toString('utf8'));
+      // fastify answers a chunked body over the limit (no length to refuse it by up front)
+      // while the client is still sending: drained first, so the client reads the 413
+      // instead of a reset.
+      if (res.statusCode >= 400 && !req.complete && !req.destroyed) {
+        drainThen(req, () => {
+          // Drained to its end, the connection may be reused; past the linger it is closed.
+          if (!req.complete) res.shouldKeepAlive = false;
+          (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+        });
+        return this;
+      }
       return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
     } as typeof res.end;
     res.once('close', () => {
