@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { ConfigError, loadConfigPair } from '../../../lib/config/index.ts';
+import { compatExamplesDir } from '../../differential/inputs.ts';
 
 /**
  * Shared by the fuzz test files (split so vitest runs them on separate workers).
@@ -12,7 +13,7 @@ import { ConfigError, loadConfigPair } from '../../../lib/config/index.ts';
  * Seeds are the compat examples and the project fixtures; mutations are structural (drop,
  * rename, retype keys; swap in garbage values) and textual (truncate, inject bytes, shift lines).
  */
-const EXAMPLES = '/work/shared/compat/examples';
+const EXAMPLES = compatExamplesDir();
 const GOOD = path.resolve(import.meta.dirname, '../../fixtures/config/good');
 
 interface Seed {
