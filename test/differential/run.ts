@@ -19,6 +19,7 @@ import { compareShapes, type Difference, formatDifference } from './compare.ts';
 import { corpusInputs } from './corpus.ts';
 import { Exceptions } from './exceptions.ts';
 import { goShape, runGo } from './go-side.ts';
+import { hostileInputs } from './hostile.ts';
 import { chartInputs, compatInputs, goFixtureInputs, type Input } from './inputs.ts';
 import { ourShape } from './our-side.ts';
 
@@ -88,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
       ...chartInputs(tmp),
       ...(await compatInputs(tmp)),
       ...corpusInputs(tmp, CORPUS_SIZE),
+      ...hostileInputs(tmp),
     ];
     const ids = new Set<string>();
     for (const i of inputs) {
