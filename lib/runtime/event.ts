@@ -122,6 +122,11 @@ function carriesEvent(type: unknown, data: unknown): boolean {
 
 const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
+/** The bytes a `data_base64` attribute holds, or undefined when it is not base64 text. */
+function base64Bytes(v: unknown): Buffer | undefined {
+  return typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) ? Buffer.from(v, 'base64') : undefined;
+}
+
 /**
  * The inner event of an envelope, read the way a structured-mode JSON CloudEvent is read
  * (CloudEvents JSON format: `data` as JSON, or `data_base64`). Anything short of a valid
@@ -164,9 +169,9 @@ function innerEvent(data: unknown, envelopes: readonly EnvelopeRef[]): CloudEven
   let payload: unknown;
   if (base64 !== undefined) {
     if (inline !== undefined) refuse('it has both `data` and `data_base64`', id);
-    if (typeof base64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64))
-      refuse('`data_base64` is not base64', id);
-    payload = decodeData(Buffer.from(base64 as string, 'base64').toString('utf8'), where, ids);
+    const bytes = base64Bytes(base64);
+    if (bytes === undefined) return refuse('`data_base64` is not base64', id);
+    payload = decodeData(bytes.toString('utf8'), where, ids);
   } else if (version === '0.3' && data['datacontentencoding'] === 'base64' && typeof inline === 'string') {
     payload = decodeData(Buffer.from(inline, 'base64').toString('utf8'), where, ids);
   } else {
@@ -256,11 +261,7 @@ export function parseEvent(ce: CloudEventLike | undefined, requiredFields: reado
   let data: unknown;
   try {
     // `data_base64` as sent is the surest form of the bytes (the SDK's decoding is lossy in type).
-    const raw =
-      typeof ce.data_base64 === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(ce.data_base64)
-        ? Buffer.from(ce.data_base64, 'base64')
-        : ce.data;
-    data = decodeData(raw, 'event data', { eventId: stringOr(ce.id) });
+    data = decodeData(base64Bytes(ce.data_base64) ?? ce.data, 'event data', { eventId: stringOr(ce.id) });
   } catch (err) {
     // What the receive adapter wraps must be a CloudEvent; a body that is not even JSON is not.
     if (ce.type !== RABBITMQ_ENVELOPE_TYPE) throw err;
