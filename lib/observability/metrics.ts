@@ -2,6 +2,8 @@
  * The product's Prometheus metrics. Names follow the Go adapter where the same thing is
  * measured (`hyperfleet_adapter_events_processed_total{status}`, ...), so existing
  * dashboards and alerts keep working; the rest are ours (transports, API calls, reloads).
+ * Every series carries the Go adapter's `component`, `version` and `adapter_name` labels
+ * once a config has loaded (`identify`).
  *
  * One registry per process. faas-js-runtime serves `/metrics` from a registry of its own
  * that a function cannot reach, so `attachToRuntimeMetrics` makes every other registry's
@@ -12,10 +14,46 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120];
 const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/**
+ * The Go adapter's `adapter_name` label: the adapter's name (its `component`) without a
+ * `hyperfleet-adapter-` or `adapter-` prefix or an `-adapter` suffix, so dashboards filter on
+ * `gcp` for `gcp-adapter`.
+ */
+export function adapterNameLabel(component: string): string {
+  if (component.startsWith('hyperfleet-adapter-')) return component.slice('hyperfleet-adapter-'.length);
+  if (component.startsWith('adapter-')) return component.slice('adapter-'.length);
+  if (component.endsWith('-adapter')) return component.slice(0, -'-adapter'.length);
+  return component;
+}
+
+/** What the build says about itself (the `version` and `commit` labels). */
+export interface BuildIdentity {
+  version: string;
+  commit: string;
+}
+
 export function createMetrics(registry = new Registry()) {
   const registers = [registry];
+  let identified = '';
   return {
     registry,
+    /**
+     * Labels every metric of ours as the Go adapter labels its own: `component` (the
+     * adapter's name from its config), `version` (this build's) and `adapter_name`, and sets
+     * `build_info` for that component. Called when a config loads; a reload that renames the
+     * adapter relabels every series at the next scrape.
+     */
+    identify(component: string, build: BuildIdentity): void {
+      if (identified === component) return;
+      identified = component;
+      registry.setDefaultLabels({
+        component,
+        version: build.version,
+        adapter_name: adapterNameLabel(component),
+      });
+      this.buildInfo.reset();
+      this.buildInfo.set({ component, version: build.version, commit: build.commit }, 1);
+    },
     eventsProcessed: new Counter({
       name: 'hyperfleet_adapter_events_processed_total',
       help: 'Total number of CloudEvents processed by the adapter',

@@ -64,14 +64,6 @@ export class AdapterRuntime {
     this.metrics = options.metrics;
     this.configStore = new ConfigStore(options.config, options.log, options.metrics);
     options.metrics.up.set(1);
-    options.metrics.buildInfo.set(
-      {
-        component: 'hyperfleet-adapter-knative',
-        version: packageVersion(),
-        commit: options.env['GIT_COMMIT'] ?? 'unknown',
-      },
-      1,
-    );
   }
 
   get metricsRegistry() {
@@ -205,7 +197,7 @@ export class AdapterRuntime {
   private async handleInner(ce: CloudEventLike | undefined): Promise<Answer> {
     let config: LoadedConfig;
     try {
-      config = await this.configStore.get();
+      config = await this.currentConfig();
       this.lastConfig = config;
     } catch (err) {
       this.metrics.errors.inc({ error_type: 'config' });
@@ -321,11 +313,21 @@ export class AdapterRuntime {
     return { statusCode: 422, body: { outcome: 'unprocessable', ...summary } };
   }
 
+  /** The config in use; the metrics are labelled with its adapter's name. */
+  private async currentConfig(): Promise<LoadedConfig> {
+    const config = await this.configStore.get();
+    this.metrics.identify(config.adapter.adapter.name, {
+      version: packageVersion(),
+      commit: this.options.env['GIT_COMMIT'] ?? 'unknown',
+    });
+    return config;
+  }
+
   /** Ready when a valid config is loaded and every transport in use reports healthy. */
   async readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }> {
     // Asking the store (not only remembering the last event's config) makes a probe notice a
     // ConfigMap change, so a rejected one shows here even before the next event arrives.
-    const config = await this.configStore.get().catch(() => undefined);
+    const config = await this.currentConfig().catch(() => undefined);
     let ready = config !== undefined;
     const details: Record<string, unknown> = { config: this.configStore.status };
     if (this.stopping) ready = false;

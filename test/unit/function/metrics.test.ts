@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Harness, metricValue, sentinelEvent, startHarness } from '../../support/function-harness.ts';
 
@@ -76,4 +77,26 @@ test('the runtime metrics are served in the same scrape', async () => {
   const m = await h.fn.metrics();
   expect(metricValue(m, 'faas_invocations')).toBeGreaterThanOrEqual(8);
   expect(metricValue(m, 'hyperfleet_adapter_config_valid')).toBe(1);
+});
+
+test("every adapter series carries the Go adapter's component, version and adapter_name labels", async () => {
+  const m = await h.fn.metrics();
+  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  const series = m.split('\n').filter((l) => l.startsWith('hyperfleet_adapter_'));
+  expect(series.length).toBeGreaterThan(20);
+  const unlabelled = series.filter(
+    (l) =>
+      !l.includes('component="function-test-adapter"') ||
+      !l.includes(`version="${version}"`) ||
+      // `function-test-adapter` without Go's `-adapter` suffix.
+      !l.includes('adapter_name="function-test"'),
+  );
+  expect(unlabelled).toEqual([]);
+  expect(
+    metricValue(m, 'hyperfleet_adapter_build_info', { component: 'function-test-adapter', version }),
+  ).toBe(1);
+  // faas-js-runtime's own metrics are not ours to label.
+  expect(m).toMatch(/^faas_\w+(\{(?![^}]*adapter_name)[^}]*\})? /m);
 });
