@@ -24,7 +24,12 @@ import type { Clock } from './evaluate.ts';
 import { declaredEnv, extractParams, ResourceGoneError } from './params.ts';
 import { type PostActionResult, runPost } from './post.ts';
 import { type PreconditionResult, runPreconditions } from './preconditions.ts';
-import { type ResourceResult, runResources, type TransportProvider } from './resources.ts';
+import {
+  type DeletionObserver,
+  type ResourceResult,
+  runResources,
+  type TransportProvider,
+} from './resources.ts';
 import { type AdapterMetadata, ExecutionState, type Phase } from './state.ts';
 
 export const RESOURCE_NOT_FOUND = 'ResourceNotFound';
@@ -64,6 +69,8 @@ export interface ExecutorDeps {
   traceparent?: string;
   /** Sees every rendered manifest (dry-run traces). */
   onRendered?: (resource: string, object: KubeObject) => void;
+  /** Told of every lifecycle delete (the deletion metrics). */
+  deletions?: DeletionObserver;
 }
 
 export interface LoadedConfig {
@@ -217,6 +224,7 @@ export async function execute(
         eventGeneration: eventGeneration(event),
         recreateWaitMs: deps.recreateWaitMs ?? 10_000,
         ...(deps.onRendered ? { onRendered: deps.onRendered } : {}),
+        ...(deps.deletions ? { deletions: deps.deletions } : {}),
       }),
     );
     result.resources = res.results;

@@ -73,6 +73,22 @@ export interface ResourceDeps {
   recreatePollMs?: number;
   /** Sees every manifest as rendered and about to be applied (dry-run traces), skipped ones too. */
   onRendered?: (resource: string, object: KubeObject) => void;
+  /** Told when a lifecycle delete starts and how it ended (the deletion metrics). */
+  deletions?: DeletionObserver;
+}
+
+/**
+ * A lifecycle delete as the Go adapter measures it: `begin` with the manifest's kind (the
+ * in-progress gauge), the returned function once with the kind found and the outcome (the
+ * counter and the duration). A kind that is empty is `Unknown`.
+ */
+export interface DeletionObserver {
+  begin(kind: string): (kind: string, outcome: 'success' | 'error') => void;
+}
+
+function resourceType(kind: string): string {
+  const trimmed = kind.trim();
+  return trimmed === '' ? 'Unknown' : trimmed;
 }
 
 interface Target {
@@ -378,35 +394,48 @@ async function deleteResource(
   propagationPolicy: 'Background' | 'Foreground' | 'Orphan',
 ): Promise<void> {
   const gvk = manifestGvk(resource.manifest);
-  let found: KubeObject | undefined;
+  let kind = resourceType(gvk.kind);
+  const finished = deps.deletions?.begin(kind);
+  let outcome: 'success' | 'error' = 'error';
   try {
-    found = await discover(resource, gvk, state, target, deps);
-  } catch (err) {
-    throw new ResourceStepError(resource.name, 'failed to discover resource for deletion', 'first', err);
+    let found: KubeObject | undefined;
+    try {
+      found = await discover(resource, gvk, state, target, deps);
+    } catch (err) {
+      throw new ResourceStepError(resource.name, 'failed to discover resource for deletion', 'first', err);
+    }
+    if (!found) {
+      state.resources.set(resource.name, null);
+      result.reason = 'resource already deleted or never existed';
+      outcome = 'success';
+      return;
+    }
+    result.kind = found.kind;
+    if (found.kind) kind = resourceType(found.kind);
+    result.resourceName = found.metadata.name ?? '';
+    if (found.metadata.namespace) result.namespace = found.metadata.namespace;
+    try {
+      await target.transport.delete(refOf(found), { ...target.ctx, propagationPolicy });
+    } catch (err) {
+      throw new ResourceStepError(resource.name, 'failed to delete resource', 'first', err);
+    }
+    let after: KubeObject | undefined = found;
+    try {
+      after = await discover(resource, gvk, state, target, deps);
+    } catch (err) {
+      deps.log.debug(
+        { resource: resource.name, err: (err as Error).message },
+        'post-delete discovery failed',
+      );
+    }
+    state.resources.set(resource.name, after ?? null);
+    result.reason = 'lifecycle.delete.when evaluated to true';
+    deps.log.info(
+      { resource: resource.name, propagationPolicy, gone: after === undefined },
+      `Resource[${resource.name}] delete: operation=delete propagationPolicy=${propagationPolicy}`,
+    );
+    outcome = 'success';
+  } finally {
+    finished?.(kind, outcome);
   }
-  if (!found) {
-    state.resources.set(resource.name, null);
-    result.reason = 'resource already deleted or never existed';
-    return;
-  }
-  result.kind = found.kind;
-  result.resourceName = found.metadata.name ?? '';
-  if (found.metadata.namespace) result.namespace = found.metadata.namespace;
-  try {
-    await target.transport.delete(refOf(found), { ...target.ctx, propagationPolicy });
-  } catch (err) {
-    throw new ResourceStepError(resource.name, 'failed to delete resource', 'first', err);
-  }
-  let after: KubeObject | undefined = found;
-  try {
-    after = await discover(resource, gvk, state, target, deps);
-  } catch (err) {
-    deps.log.debug({ resource: resource.name, err: (err as Error).message }, 'post-delete discovery failed');
-  }
-  state.resources.set(resource.name, after ?? null);
-  result.reason = 'lifecycle.delete.when evaluated to true';
-  deps.log.info(
-    { resource: resource.name, propagationPolicy, gone: after === undefined },
-    `Resource[${resource.name}] delete: operation=delete propagationPolicy=${propagationPolicy}`,
-  );
 }

@@ -10,9 +10,12 @@
  * exposition end with ours: one scrape shows runtime and adapter metrics together.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeletionObserver } from '../executor/resources.ts';
 
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120];
 const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+// The Go adapter's, so its dashboard's quantiles read the same.
+const DELETION_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120];
 
 /**
  * The Go adapter's `adapter_name` label: the adapter's name (its `component`) without a
@@ -126,6 +129,30 @@ export function createMetrics(registry = new Registry()) {
       help: '1 when the mounted configuration is the one in use, 0 when the last reload was rejected',
       registers,
     }),
+    resourcesDeleted: new Counter({
+      name: 'hyperfleet_adapter_resources_deleted_total',
+      help: 'Total number of adapter resource deletion operations',
+      labelNames: ['resource_type', 'status'] as const,
+      registers,
+    }),
+    deletionDuration: new Histogram({
+      name: 'hyperfleet_adapter_resource_deletion_duration_seconds',
+      help: 'Duration of resource deletion operations in seconds',
+      labelNames: ['resource_type'] as const,
+      buckets: DELETION_BUCKETS,
+      registers,
+    }),
+    deletionsInProgress: new Gauge({
+      name: 'hyperfleet_adapter_resource_deletions_in_progress',
+      help: 'Number of resource deletions currently in progress',
+      labelNames: ['resource_type'] as const,
+      registers,
+    }),
+    lastProcessed: new Gauge({
+      name: 'hyperfleet_adapter_last_processed_timestamp_seconds',
+      help: 'Unix time at which this instance last finished processing an event',
+      registers,
+    }),
     maestroChannelState: new Gauge({
       name: 'hyperfleet_adapter_maestro_channel_ready',
       help: '1 when the pooled gRPC channel to Maestro is READY',
@@ -136,6 +163,24 @@ export function createMetrics(registry = new Registry()) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Lifecycle deletes counted, timed and tracked in progress, by kind, as the Go adapter does. */
+export function deletionMetrics(metrics: Metrics): DeletionObserver {
+  return {
+    begin(kind) {
+      const started = process.hrtime.bigint();
+      metrics.deletionsInProgress.inc({ resource_type: kind });
+      return (finalKind, outcome) => {
+        metrics.deletionsInProgress.dec({ resource_type: kind });
+        metrics.resourcesDeleted.inc({ resource_type: finalKind, status: outcome });
+        metrics.deletionDuration.observe(
+          { resource_type: finalKind },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
+      };
+    },
+  };
+}
 
 let attached = false;
 

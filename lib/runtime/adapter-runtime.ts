@@ -13,11 +13,11 @@
 import { deadlineSignal } from '../abort.ts';
 import type { LoadedConfig } from '../executor/executor.ts';
 import { type ExecutionResult, execute } from '../executor/executor.ts';
-import type { TransportProvider } from '../executor/resources.ts';
+import type { DeletionObserver, TransportProvider } from '../executor/resources.ts';
 import { HyperfleetApiClient, redactUrl } from '../hyperfleet-api/index.ts';
 import { instrumentTransport } from '../observability/instrument.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import { deletionMetrics, type Metrics } from '../observability/metrics.ts';
 import { contextFromTraceparent, inSpan, SpanKind } from '../observability/tracing.ts';
 import { packageVersion } from '../package-root.ts';
 import type { Transport } from '../transport/types.ts';
@@ -50,6 +50,7 @@ export class AdapterRuntime {
   /** The instance's JSON logger (faas-js-runtime's own console output is routed here). */
   readonly log: Logger;
   private readonly metrics: Metrics;
+  private readonly deletions: DeletionObserver;
   private pool: TransportPool | undefined;
   private api: { generation: number; client: HyperfleetApiClient } | undefined;
   private inflight = 0;
@@ -64,6 +65,7 @@ export class AdapterRuntime {
     this.metrics = options.metrics;
     this.configStore = new ConfigStore(options.config, options.log, options.metrics);
     options.metrics.up.set(1);
+    this.deletions = deletionMetrics(options.metrics);
   }
 
   get metricsRegistry() {
@@ -264,6 +266,7 @@ export class AdapterRuntime {
           transports: this.transports(),
           log,
           env: this.options.env,
+          deletions: this.deletions,
           ...(this.options.recreateWaitMs === undefined
             ? {}
             : { recreateWaitMs: this.options.recreateWaitMs }),
@@ -281,6 +284,7 @@ export class AdapterRuntime {
   private answer(result: ExecutionResult, eventId: string, signal: AbortSignal, log: Logger): Answer {
     const status = result.status === 'failed' ? 'failed' : result.resourcesSkipped ? 'skipped' : 'success';
     this.metrics.eventsProcessed.inc({ status });
+    this.metrics.lastProcessed.set(Date.now() / 1000);
     for (const phase of Object.keys(result.errors)) this.metrics.errors.inc({ error_type: phase });
     const summary = {
       eventId,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createMetrics, deletionMetrics } from '../../../lib/observability/metrics.ts';
+import { metricValue } from '../../support/function-harness.ts';
 import { ADAPTER, loadConfig, memoryCluster, notFound, run, ScriptedApi } from './helpers.ts';
 
 const CLUSTER_GET = /\/clusters\/c1$/;
@@ -196,6 +198,46 @@ describe('executor: generation rules', () => {
 });
 
 describe('executor: deletion', () => {
+  it('is measured as the Go adapter measures it: by kind and outcome, timed, none left in progress', async () => {
+    const config = await loadConfig(ADAPTER, configMapTask());
+    const k8s = memoryCluster();
+    const metrics = createMetrics();
+    const deletions = deletionMetrics(metrics);
+    let body = cluster(1);
+    const api = new ScriptedApi().on('GET', CLUSTER_GET, () => body).on('PUT', /statuses$/, { status: 201 });
+    await run(config, { id: 'c1' }, api, k8s, { deletions });
+    body = cluster(2, { deleted_time: '2026-11-26T09:00:00Z' });
+    // Deleted, then already gone: both successes.
+    await run(config, { id: 'c1' }, api, k8s, { deletions });
+    await run(config, { id: 'c1' }, api, k8s, { deletions });
+    // A transport that cannot delete: an error.
+    const failing = memoryCluster();
+    await run(
+      config,
+      { id: 'c1' },
+      new ScriptedApi().on('GET', CLUSTER_GET, () => cluster(1)),
+      failing,
+    );
+    failing.transports.kubernetes.delete = async () => {
+      throw new Error('the API server is down');
+    };
+    const failed = await run(config, { id: 'c1' }, api, failing, { deletions });
+    expect(failed.status).toBe('failed');
+    const text = await metrics.registry.metrics();
+    const deleted = (status: string) =>
+      metricValue(text, 'hyperfleet_adapter_resources_deleted_total', { resource_type: 'ConfigMap', status });
+    expect(deleted('success')).toBe(2);
+    expect(deleted('error')).toBe(1);
+    expect(
+      metricValue(text, 'hyperfleet_adapter_resource_deletion_duration_seconds_count', {
+        resource_type: 'ConfigMap',
+      }),
+    ).toBe(3);
+    expect(
+      metricValue(text, 'hyperfleet_adapter_resource_deletions_in_progress', { resource_type: 'ConfigMap' }),
+    ).toBe(0);
+  });
+
   it('deletes when deleted_time is set; gone => the resource is absent to CEL and Finalized is True', async () => {
     const config = await loadConfig(ADAPTER, configMapTask());
     const k8s = memoryCluster();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type LoadedConfigPair, loadConfigPair } from '../../../lib/config/index.ts';
 import type { ApiCaller } from '../../../lib/executor/api-call.ts';
 import { type ExecutionResult, execute, type LoadedConfig } from '../../../lib/executor/executor.ts';
+import type { DeletionObserver } from '../../../lib/executor/resources.ts';
 import { type ApiRequest, type ApiResponse, HyperfleetApiError } from '../../../lib/hyperfleet-api/index.ts';
 import { createLogger } from '../../../lib/observability/logger.ts';
 import { MemoryTransport, type TransportRecord } from '../../../lib/transport/memory.ts';
@@ -120,7 +121,13 @@ export async function run(
   event: Record<string, unknown>,
   api: ScriptedApi,
   cluster: Cluster,
-  extra: { env?: Record<string, string>; signal?: AbortSignal; now?: Date; recreateWaitMs?: number } = {},
+  extra: {
+    env?: Record<string, string>;
+    signal?: AbortSignal;
+    now?: Date;
+    recreateWaitMs?: number;
+    deletions?: DeletionObserver;
+  } = {},
 ): Promise<ExecutionResult> {
   const now = extra.now ?? new Date('2026-11-26T10:00:00Z');
   return execute(config, event, extra.signal ?? AbortSignal.timeout(10_000), {
@@ -130,5 +137,6 @@ export async function run(
     env: extra.env ?? {},
     clock: { now: () => now },
     recreateWaitMs: extra.recreateWaitMs ?? 0,
+    ...(extra.deletions ? { deletions: extra.deletions } : {}),
   });
 }

@@ -6,6 +6,7 @@ import { type Harness, metricValue, sentinelEvent, startHarness } from '../../su
 // under the outcome it got, next to the runtime's own faas_* metrics in the same scrape.
 
 let h: Harness;
+const started = Date.now();
 const answers: number[] = [];
 
 beforeAll(async () => {
@@ -99,4 +100,11 @@ test("every adapter series carries the Go adapter's component, version and adapt
   ).toBe(1);
   // faas-js-runtime's own metrics are not ours to label.
   expect(m).toMatch(/^faas_\w+(\{(?![^}]*adapter_name)[^}]*\})? /m);
+});
+
+test('the last event processed, as a Unix timestamp', async () => {
+  const m = await h.fn.metrics();
+  const at = metricValue(m, 'hyperfleet_adapter_last_processed_timestamp_seconds');
+  expect(at).toBeGreaterThan(started / 1000);
+  expect(at).toBeLessThanOrEqual(Date.now() / 1000);
 });
