@@ -408,6 +408,8 @@ export class AdapterRuntime {
    */
   async shutdown(graceMs = this.options.eventTimeoutMs): Promise<void> {
     this.stopping = true;
+    // As the Go adapter does on a graceful stop: a scrape while draining says so.
+    this.metrics.up.set(0);
     if (this.inflight > 0) {
       await Promise.race([
         new Promise<void>((resolve) => {
