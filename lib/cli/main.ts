@@ -1,6 +1,6 @@
 /**
  * The command line: `validate`, `dry-run` (also spelled as the Go adapter's
- * `serve --dry-run-event ...`), `config-dump`, `demo`. Each command loads only what it uses.
+ * `serve --dry-run-event ...`), `config-dump`, `demo`, `version`. Each command loads only what it uses.
  * Started by bin/hyperfleet-adapter.js, which finds a Node that can run it.
  */
 const USAGE = `Usage: hyperfleet-adapter <command> [flags]
@@ -19,6 +19,7 @@ Commands:
   config-dump  -c <file> -t <file> [override flags]
                Print the merged configuration (files, env and flag overrides) as YAML, secrets redacted.
   demo         Dry-run the bundled example adapter (one direct and one Maestro resource) on a sample event.
+  version      Print the version, commit and build date (as the Go adapter's version command does).
 
 Every command takes --help.
 `;
@@ -31,6 +32,7 @@ const commands: Record<string, () => Promise<Main>> = {
   serve: async () => (await import('./dry-run-flags.ts')).serveMain,
   'config-dump': async () => (await import('./validate.ts')).configDumpMain,
   demo: async () => (await import('./demo.ts')).main,
+  version: async () => (await import('./version.ts')).main,
 };
 
 async function run(argv: string[]): Promise<number> {
