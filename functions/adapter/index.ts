@@ -21,8 +21,13 @@ function current(): AdapterRuntime {
 routeConsoleToLog(() => current().log);
 
 // The server faas-js-runtime creates next is fastify's: bounded before it reads a body.
+// It also serves the HyperFleet health convention beside Knative's /health/* probes.
 guardNextHttpServer(edgeLimitsFromEnv(process.env), {
   onRefusal: (refusal) => current().rejectAtEdge(refusal),
+  routes: {
+    '/healthz': async () => ({ status: 200, body: { status: 'ok' } }),
+    '/readyz': () => current().readyz(),
+  },
 });
 
 // A malformed CloudEvent fails in the runtime's own parser before `handle` runs, and the

@@ -327,6 +327,24 @@ export class AdapterRuntime {
     return config;
   }
 
+  /**
+   * Readiness in the HyperFleet health convention (`/readyz`): `{status, checks, message}`, each
+   * check `ok` or `error`, 503 while stopping or when a check fails, as the Go adapter answers.
+   */
+  async readyz(): Promise<{ status: number; body: Record<string, unknown> }> {
+    if (this.stopping) return { status: 503, body: { status: 'error', message: 'server is shutting down' } };
+    const r = await this.readiness();
+    const checks: Record<string, 'ok' | 'error'> = {};
+    for (const [name, detail] of Object.entries(r.details)) {
+      const d = (detail ?? {}) as { ok?: boolean; ready?: boolean; current?: boolean; error?: unknown };
+      const failed = d.ok === false || d.ready === false || d.current === false || d.error !== undefined;
+      checks[name] = failed ? 'error' : 'ok';
+    }
+    return r.ready
+      ? { status: 200, body: { status: 'ok', checks } }
+      : { status: 503, body: { status: 'error', message: 'not ready', checks } };
+  }
+
   /** Ready when a valid config is loaded and every transport in use reports healthy. */
   async readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }> {
     // Asking the store (not only remembering the last event's config) makes a probe notice a

@@ -50,6 +50,26 @@ export interface EdgeRefusal {
 export interface EdgeHooks {
   /** A rejection the function itself did not count: count it and log it. */
   onRefusal(refusal: EdgeRefusal): void;
+  /** GET paths answered here, before fastify (the HyperFleet health convention's). */
+  routes?: Record<string, () => Promise<{ status: number; body: unknown }>>;
+}
+
+function answerRoute(res: ServerResponse, route: () => Promise<{ status: number; body: unknown }>): void {
+  route().then(
+    ({ status, body }) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+    },
+    (err: unknown) => {
+      const text = JSON.stringify({ status: 'error', message: (err as Error).message });
+      res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    },
+  );
 }
 
 /**
@@ -226,6 +246,11 @@ export function guardHttpServer(server: Server, limits: EdgeLimits, hooks: EdgeH
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const route = req.method === 'GET' || req.method === 'HEAD' ? hooks.routes?.[req.url ?? ''] : undefined;
+    if (route) {
+      answerRoute(res, route);
+      return;
+    }
     const early = refusalBeforeBody(req, limits);
     if (early) {
       refuse(req, res, early, hooks);

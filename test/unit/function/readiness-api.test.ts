@@ -43,3 +43,32 @@ test('a reachable API (any HTTP answer) keeps it ready', async () => {
   expect(r.status).toBe(200);
   expect(r.body.details['api']).toMatchObject({ ok: true });
 });
+
+async function convention(
+  h: Harness,
+  path: string,
+): Promise<{ status: number; type: string | null; body: unknown }> {
+  const res = await fetch(`${h.fn.url}${path}`);
+  return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
+}
+
+test('the HyperFleet health convention beside the Knative probes: /healthz and /readyz', async () => {
+  expect(await convention(up, '/healthz')).toEqual({
+    status: 200,
+    type: 'application/json',
+    body: { status: 'ok' },
+  });
+  expect(await convention(up, '/readyz')).toEqual({
+    status: 200,
+    type: 'application/json',
+    body: { status: 'ok', checks: { config: 'ok', api: 'ok' } },
+  });
+  // The Go adapter's failing shape: status error, a message, every check named.
+  expect(await convention(down, '/readyz')).toEqual({
+    status: 503,
+    type: 'application/json',
+    body: { status: 'error', message: 'not ready', checks: { config: 'ok', api: 'error' } },
+  });
+  // Liveness says nothing of dependencies.
+  expect((await convention(down, '/healthz')).status).toBe(200);
+});
