@@ -17,9 +17,9 @@
  */
 import { existsSync } from 'node:fs';
 import { formatProblem, type LoadedConfigPair, mergedConfigYaml } from '../config/index.ts';
+import { cliLogger } from '../observability/log-settings.ts';
 import { type FlagSpecs, parseArgs, UsageError } from './args.ts';
 import { type DryRunOptions, type Io, runDryRun } from './dry-run.ts';
-import { cliLogger } from './log.ts';
 import { OVERRIDE_FLAG_SPECS, OVERRIDE_USAGE, overrideValues } from './override-flags.ts';
 
 /** The flag names of each spelling: ours, and the Go adapter's `serve --dry-run-*`. */

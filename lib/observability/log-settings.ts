@@ -1,10 +1,11 @@
 /**
- * The logger of a command-line run, from the Go adapter's `--log-level`, `--log-format` and
- * `--log-output` (same values: debug|info|warn|error, json|text, stdout|stderr). `text` is
- * Go's slog text form (`time=... level=INFO msg="..." key=value`), one event per line.
+ * A logger from the Go adapter's log settings (`--log-level`, `--log-format`, `--log-output`,
+ * LOG_LEVEL/LOG_FORMAT/LOG_OUTPUT, the adapter config's `log:`; same values:
+ * debug|info|warn|error, json|text, stdout|stderr). `text` is Go's slog text form
+ * (`time=... level=INFO msg="..." key=value`), one event per line.
  */
-import { createLogger, type Logger } from '../observability/logger.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from '../cli/args.ts';
+import { createLogger, type Logger } from './logger.ts';
 
 export interface CliLogOptions {
   level?: string | undefined;
@@ -17,7 +18,7 @@ interface Sink {
 }
 
 /** Go's logger accepts any level (an unknown one logs at info); so do we. */
-function pinoLevel(level: string): string {
+export function pinoLevel(level: string): string {
   const l = level.toLowerCase();
   if (l === 'warning') return 'warn';
   return ['debug', 'info', 'warn', 'error'].includes(l) ? l : 'info';
@@ -27,11 +28,12 @@ export function cliLogger(
   options: CliLogOptions,
   fallbackLevel: string,
   streams: { stdout: Sink; stderr: Sink },
+  defaultOutput: 'stdout' | 'stderr' = 'stderr',
 ): Logger {
   const format = (options.format ?? 'json').toLowerCase();
   if (format !== 'json' && format !== 'text')
     throw new UsageError(`--log-format must be json or text, got ${JSON.stringify(options.format)}`);
-  const output = options.output ?? 'stderr';
+  const output = options.output || defaultOutput;
   if (output !== 'stdout' && output !== 'stderr' && output !== '')
     throw new UsageError(`--log-output must be stdout or stderr, got ${JSON.stringify(options.output)}`);
   const sink = output === 'stdout' ? streams.stdout : streams.stderr;
