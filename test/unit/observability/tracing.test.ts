@@ -5,6 +5,7 @@ import { createLogger } from '../../../lib/observability/logger.ts';
 import { createMetrics } from '../../../lib/observability/metrics.ts';
 import { runtimeFromEnv } from '../../../lib/runtime/from-env.ts';
 import { MemoryTransport } from '../../../lib/transport/memory.ts';
+import { metricValue } from '../../support/function-harness.ts';
 import { type ApiDouble, startHyperfleetApiDouble } from '../../support/hyperfleet-api-double.ts';
 import { installTracing, uninstallTracing } from '../../support/tracing.ts';
 
@@ -80,9 +81,13 @@ describe('tracing', () => {
     expect(get?.headers['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     // Transport operations were measured too.
     const text = await metrics.registry.metrics();
-    expect(text).toMatch(
-      /hyperfleet_adapter_transport_operation_duration_seconds_count\{transport="kubernetes",operation="apply",outcome="ok"\} 1/,
-    );
+    expect(
+      metricValue(text, 'hyperfleet_adapter_transport_operation_duration_seconds_count', {
+        transport: 'kubernetes',
+        operation: 'apply',
+        outcome: 'ok',
+      }),
+    ).toBe(1);
     await runtime.shutdown();
   });
 });
