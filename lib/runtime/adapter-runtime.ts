@@ -44,6 +44,9 @@ export interface AdapterRuntimeOptions {
   recreateWaitMs?: number;
 }
 
+/** Readiness changes are logged at most this often. */
+const READINESS_LOG_WINDOW_MS = 10_000;
+
 export class AdapterRuntime {
   readonly configStore: ConfigStore;
   private readonly options: AdapterRuntimeOptions;
@@ -55,6 +58,16 @@ export class AdapterRuntime {
   private api: { generation: number; client: HyperfleetApiClient } | undefined;
   private inflight = 0;
   private drained: (() => void) | undefined;
+  private readyState:
+    | {
+        ready: boolean;
+        since: number;
+        previousMs: number | undefined;
+        loggedAt: number | undefined;
+        logged: boolean;
+        unlogged: number;
+      }
+    | undefined;
   private stopping = false;
   /** The config the last event ran with (transports are created from its client settings). */
   private lastConfig: LoadedConfig | undefined;
@@ -386,7 +399,51 @@ export class AdapterRuntime {
         ready = false;
       }
     }
+    this.noteReadiness(ready, details);
     return { ready, details };
+  }
+
+  /**
+   * Readiness changes are logged when they happen (with the failing checks, and how long the
+   * previous state lasted), at most one line per 10 s: a state that lasts is logged at the
+   * first probe after that, and one that came and went unlogged is counted in the next line.
+   * A Maestro outage of half an hour with readiness 503 used to leave no line at all.
+   */
+  private noteReadiness(ready: boolean, details: Record<string, unknown>): void {
+    const now = Date.now();
+    let state = this.readyState;
+    if (state === undefined || state.ready !== ready) {
+      state = this.readyState = {
+        ready,
+        since: now,
+        previousMs: state === undefined ? undefined : now - state.since,
+        loggedAt: state?.loggedAt,
+        logged: false,
+        unlogged: state === undefined ? 0 : state.unlogged + (state.logged ? 0 : 1),
+      };
+    }
+    if (state.logged || (state.loggedAt !== undefined && now - state.loggedAt < READINESS_LOG_WINDOW_MS))
+      return;
+    const failing = Object.fromEntries(
+      Object.entries(details).filter(([, d]) => {
+        const v = (d ?? {}) as { ok?: boolean; ready?: boolean; current?: boolean; error?: unknown };
+        return v.ok === false || v.ready === false || v.current === false || v.error !== undefined;
+      }),
+    );
+    const extra = {
+      ...(state.previousMs === undefined ? {} : { previous_state_ms: state.previousMs }),
+      ...(state.unlogged > 0 ? { changes_not_logged: state.unlogged } : {}),
+    };
+    if (ready)
+      this.log.info(extra, state.previousMs === undefined ? 'instance ready' : 'instance ready again');
+    else
+      this.log.warn(
+        { ...extra, failing: this.stopping ? { stopping: true } : failing },
+        'instance not ready: Knative routes no events to it until this clears',
+      );
+    state.logged = true;
+    state.loggedAt = now;
+    state.unlogged = 0;
   }
 
   private apiProbe:
