@@ -24,6 +24,7 @@ routeConsoleToLog(() => current().log);
 // It also serves the HyperFleet health convention beside Knative's /health/* probes.
 guardNextHttpServer(edgeLimitsFromEnv(process.env), {
   onRefusal: (refusal) => current().rejectAtEdge(refusal),
+  onListening: (address) => current().log.info({ address }, `listening on ${address}`),
   routes: {
     '/healthz': async () => ({ status: 200, body: { status: 'ok' } }),
     '/readyz': () => current().readyz(),

@@ -485,15 +485,26 @@ export class AdapterRuntime {
     this.stopping = true;
     // As the Go adapter does on a graceful stop: a scrape while draining says so.
     this.metrics.up.set(0);
+    const started = Date.now();
+    const inflight = this.inflight;
+    this.log.info(
+      { events_in_flight: inflight, grace_ms: graceMs },
+      'draining: no new events, waiting for those in flight',
+    );
+    let drained = true;
     if (this.inflight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          this.drained = resolve;
+      drained = await Promise.race([
+        new Promise<boolean>((resolve) => {
+          this.drained = () => resolve(true);
         }),
-        new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref()),
       ]);
     }
     this.closeRetiredPools();
     await this.pool?.close();
+    const took = { drain_ms: Date.now() - started, events_in_flight: this.inflight };
+    if (drained) this.log.info(took, 'drained: connections closed, exiting');
+    else
+      this.log.warn(took, 'drain grace over with events still in flight: exiting (they will be redelivered)');
   }
 }

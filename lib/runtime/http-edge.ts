@@ -50,6 +50,8 @@ export interface EdgeRefusal {
 export interface EdgeHooks {
   /** A rejection the function itself did not count: count it and log it. */
   onRefusal(refusal: EdgeRefusal): void;
+  /** The server listens (its address: a port, or a pipe's path). */
+  onListening?(address: string): void;
   /** GET paths answered here, before fastify (the HyperFleet health convention's). */
   routes?: Record<string, () => Promise<{ status: number; body: unknown }>>;
 }
@@ -236,6 +238,10 @@ export function guardHttpServer(server: Server, limits: EdgeLimits, hooks: EdgeH
   applyTimeouts();
   // fastify sets its own (none) after creating the server and before listening.
   server.prependListener('listening', applyTimeouts);
+  server.on('listening', () => {
+    const at = server.address();
+    hooks.onListening?.(typeof at === 'string' ? at : at ? `${at.address}:${at.port}` : '');
+  });
 
   server.prependListener('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (socket.destroyed) return;

@@ -33,7 +33,8 @@ test('SIGTERM with an event in flight: it is answered, later events get 503, the
   });
 
   h.fn.kill('SIGTERM');
-  await sleep(200);
+  // Turned away only once the runtime has begun draining (it says so).
+  await h.fn.waitForLog((l) => String(l['msg'] ?? '').startsWith('draining:'));
   const late = await h.fn.send(sentinelEvent('drain'));
   const answer = await inflight;
   const answeredAt = performance.now();
@@ -45,4 +46,10 @@ test('SIGTERM with an event in flight: it is answered, later events get 503, the
   expect(h.api.statuses('Cluster', 'drain')).toHaveLength(1);
   expect(await exited).toEqual({ code: 0, signal: null });
   expect(exitedAt).toBeGreaterThanOrEqual(answeredAt);
+  const said = h.fn.logs().map((l) => String(l['msg'] ?? ''));
+  expect(said.find((m) => m.startsWith('listening on '))).toMatch(/^listening on .+:\d+$/);
+  expect(h.fn.logs().find((l) => String(l['msg']).startsWith('draining:'))).toMatchObject({
+    events_in_flight: 1,
+  });
+  expect(said).toContain('drained: connections closed, exiting');
 });
