@@ -7,6 +7,7 @@ import { routeConsoleToLog } from '../../lib/observability/console.ts';
 import { attachToRuntimeMetrics } from '../../lib/observability/metrics.ts';
 import type { AdapterRuntime } from '../../lib/runtime/adapter-runtime.ts';
 import { attributeProblem } from '../../lib/runtime/event.ts';
+import { workAroundFaasRuntime } from '../../lib/runtime/faas-runtime-quirks.ts';
 import { runtimeFromEnv } from '../../lib/runtime/from-env.ts';
 import { claimEdgeRequest, edgeLimitsFromEnv, guardNextHttpServer } from '../../lib/runtime/http-edge.ts';
 
@@ -19,6 +20,8 @@ function current(): AdapterRuntime {
 
 // faas-js-runtime's console output (stack traces with request bytes) as JSON log lines.
 routeConsoleToLog(() => current().log);
+// Its bogus execTimer error line and undefined metric labels.
+workAroundFaasRuntime();
 
 // The server faas-js-runtime creates next is fastify's: bounded before it reads a body.
 // It also serves the HyperFleet health convention beside Knative's /health/* probes.
