@@ -145,6 +145,7 @@ export const OVERRIDE_KEYS: readonly OverrideKey[] = [
     kind: 'duration',
   },
   { path: [...A, 'auth', 'token_path'], env: 'HYPERFLEET_API_AUTH_TOKEN_PATH', kind: 'string' },
+  { path: [...A, 'auth', 'scheme'], env: 'HYPERFLEET_API_AUTH_SCHEME', kind: 'string' },
   { path: [...A, 'auth', 'token_cache_ttl'], env: 'HYPERFLEET_API_AUTH_TOKEN_CACHE_TTL', kind: 'duration' },
   {
     path: [...B, 'subscription_id'],

@@ -20,6 +20,9 @@ const hyperfleetApi = z
       .strictObject({
         token_path: z.string().startsWith('/', { message: 'must be an absolute path' }),
         token_cache_ttl: duration.optional(),
+        // Ours: `ServiceAccount` is the scheme machine clients send through the HyperFleet
+        // gateway (the Go adapter always sends Bearer).
+        scheme: z.enum(['Bearer', 'ServiceAccount']).default('Bearer'),
       })
       .transform(({ token_cache_ttl, ...rest }) => ({ ...rest, token_cache_ttl_ms: token_cache_ttl ?? 0 }))
       .optional(),

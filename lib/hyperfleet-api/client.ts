@@ -45,6 +45,8 @@ export interface HyperfleetApiClientOptions {
   tokenPath?: string;
   /** How long a read token is reused; 0 (default) re-reads the file on every attempt. */
   tokenCacheTtlMs?: number;
+  /** The Authorization scheme the token is sent with (`ServiceAccount` through the HyperFleet gateway). */
+  authScheme?: 'Bearer' | 'ServiceAccount';
   /** Replaces the global fetch (dry-run, tests). */
   fetch?: typeof fetch;
   /** In [0, 1): jitter source. */
@@ -137,6 +139,7 @@ export class HyperfleetApiClient {
   readonly #maxDelayMs: number;
   readonly #defaultHeaders: Record<string, string>;
   readonly #token: FileTokenSource | undefined;
+  readonly #authScheme: 'Bearer' | 'ServiceAccount';
   readonly #fetch: typeof fetch;
   readonly #random: () => number;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -166,6 +169,7 @@ export class HyperfleetApiClient {
     this.#defaultHeaders = { ...options.defaultHeaders };
     for (const [name, value] of Object.entries(this.#defaultHeaders))
       if (isSensitiveHeader(name)) registerSecret(value);
+    this.#authScheme = options.authScheme ?? 'Bearer';
     this.#token = options.tokenPath
       ? new FileTokenSource(options.tokenPath, options.tokenCacheTtlMs ?? 0)
       : undefined;
@@ -366,7 +370,7 @@ export class HyperfleetApiClient {
     if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
     // The Go adapter attaches the token to every URL; here it never leaves the API's origin.
     if (toApi && this.#token && !headers.has('authorization')) {
-      headers.set('authorization', `Bearer ${await this.#token.get()}`);
+      headers.set('authorization', `${this.#authScheme} ${await this.#token.get()}`);
     }
     return headers;
   }

@@ -54,11 +54,15 @@ export class HyperfleetApiError extends AdapterError {
   constructor(details: HttpErrorDetails) {
     const code = codeForStatus(details.status, details.problem);
     const unrecognised = code === 'API_NOT_FOUND_UNRECOGNISED';
-    const quoted = details.problem?.detail ?? details.problem?.title ?? details.bodySnippet ?? '';
+    // What a gateway says about refused credentials may quote them: never repeated.
+    const authFailure = details.status === 401 || details.status === 403;
+    const quoted = authFailure
+      ? ''
+      : (details.problem?.detail ?? details.problem?.title ?? details.bodySnippet ?? '');
     const explanation = redactSecrets(quoted)
       .replace(/[\u0000-\u001f\u007f]+/g, ' ')
       .trim();
-    const apiCode = details.problem?.code ? ` [${redactSecrets(details.problem.code)}]` : '';
+    const apiCode = details.problem?.code && !authFailure ? ` [${redactSecrets(details.problem.code)}]` : '';
     super(
       code,
       `HyperFleet API ${details.method} ${details.url} returned ${details.status}${apiCode}` +

@@ -51,7 +51,7 @@ export function registerSecret(value: string | undefined): void {
  * scheme counts as a separator also as JSON escapes it (`\nBearer`, a log line's text).
  */
 const AUTH_SCHEME =
-  /(?:(?<!\w)|(?<=\\[nrt]))(Bearer|Basic)(\s+|(?:\\[nrt])+)(?=[\w.~+/-]*[\d.~+/_-]|[\w.~+/-]+[A-Z])[\w.~+/-]{6,}=*/g;
+  /(?:(?<!\w)|(?<=\\[nrt]))(Bearer|Basic|ServiceAccount)(\s+|(?:\\[nrt])+)(?=[\w.~+/-]*[\d.~+/_-]|[\w.~+/-]+[A-Z])[\w.~+/-]{6,}=*/g;
 
 /** `text` with every registered secret and every `Bearer`/`Basic` credential replaced. */
 export function redactSecrets(text: string): string {

@@ -105,6 +105,12 @@ export function createMetrics(registry = new Registry()) {
       buckets: CALL_BUCKETS,
       registers,
     }),
+    apiAuthFailures: new Counter({
+      name: 'hyperfleet_adapter_api_auth_failures_total',
+      help: 'HyperFleet API attempts answered 401 or 403 (credentials refused), by status code',
+      labelNames: ['code'] as const,
+      registers,
+    }),
     apiRequestsRefused: new Counter({
       name: 'hyperfleet_adapter_api_requests_refused_total',
       help: 'HyperFleet API requests never sent because a value would have steered the URL, by param',

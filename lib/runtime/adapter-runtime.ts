@@ -108,9 +108,18 @@ export class AdapterRuntime {
       baseDelayMs: a.base_delay_ms,
       maxDelayMs: a.max_delay_ms,
       defaultHeaders: a.default_headers,
-      ...(a.auth ? { tokenPath: a.auth.token_path, tokenCacheTtlMs: a.auth.token_cache_ttl_ms } : {}),
+      ...(a.auth
+        ? {
+            tokenPath: a.auth.token_path,
+            tokenCacheTtlMs: a.auth.token_cache_ttl_ms,
+            authScheme: a.auth.scheme,
+          }
+        : {}),
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       onCall: (info) => {
+        // Every refused attempt counts (the gateway's answer body is never logged).
+        if (info.status === 401 || info.status === 403)
+          metrics.apiAuthFailures.inc({ code: String(info.status) });
         if (info.willRetry) return;
         metrics.apiCalls.observe(
           { method: info.method, code: String(info.status ?? 0) },

@@ -47,8 +47,10 @@ export interface ApiDoubleOptions {
   host?: string;
   /** One list for both kinds, or per kind; default: the chart's (validation, dns, pullsecret, hypershift / validation, hypershift). */
   requiredAdapters?: string[] | Partial<RequiredAdapters>;
-  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  /** When set, every request must carry `Authorization: <requireScheme> <token>`. */
   requireToken?: string;
+  /** The scheme the token must come with: `Bearer` (default), or the gateway's `ServiceAccount`. */
+  requireScheme?: 'Bearer' | 'ServiceAccount';
   /** The server's clock (observed_time windows, timestamps); default Date.now. */
   now?: () => number;
 }
@@ -187,7 +189,7 @@ export async function startHyperfleetApiDouble(options: ApiDoubleOptions = {}): 
           problemReply(problem.noCredentials('Authorization header is missing'), ctx),
         );
       }
-      if (auth !== `Bearer ${token}`) {
+      if (auth !== `${options.requireScheme ?? 'Bearer'} ${token}`) {
         return reply(
           res,
           record,
