@@ -186,10 +186,14 @@ describe('Maestro server killed mid-run, then restarted', () => {
     expect(cm['data']).toMatchObject({ g: '2' });
   }, 300_000);
 
+  // The agent confirms the delete only once it is connected and resynced after the restart,
+  // which takes as long as the reconnect above can (the 60 s this waited ran out in a CI run).
   it('cleans up through the recovered transport', async () => {
     expect(await t.delete(ref, ctx(30_000))).toMatch(/^(gone|deleting)$/);
-    await eventually('work gone after the agent confirms', async () =>
-      (await t.get(ref, ctx(10_000))) === undefined ? true : undefined,
+    await eventually(
+      'work gone after the agent confirms',
+      async () => ((await t.get(ref, ctx(10_000))) === undefined ? true : undefined),
+      180_000,
     );
-  });
+  }, 240_000);
 });
