@@ -44,6 +44,12 @@ export interface AdapterRuntimeOptions {
   recreateWaitMs?: number;
 }
 
+/** Whether one readiness detail (config, api, a transport's health) says it failed. */
+function checkFailed(detail: unknown): boolean {
+  const d = (detail ?? {}) as { ok?: boolean; ready?: boolean; current?: boolean; error?: unknown };
+  return d.ok === false || d.ready === false || d.current === false || d.error !== undefined;
+}
+
 /** Readiness changes are logged at most this often. */
 const READINESS_LOG_WINDOW_MS = 10_000;
 
@@ -357,11 +363,8 @@ export class AdapterRuntime {
     if (this.stopping) return { status: 503, body: { status: 'error', message: 'server is shutting down' } };
     const r = await this.readiness();
     const checks: Record<string, 'ok' | 'error'> = {};
-    for (const [name, detail] of Object.entries(r.details)) {
-      const d = (detail ?? {}) as { ok?: boolean; ready?: boolean; current?: boolean; error?: unknown };
-      const failed = d.ok === false || d.ready === false || d.current === false || d.error !== undefined;
-      checks[name] = failed ? 'error' : 'ok';
-    }
+    for (const [name, detail] of Object.entries(r.details))
+      checks[name] = checkFailed(detail) ? 'error' : 'ok';
     return r.ready
       ? { status: 200, body: { status: 'ok', checks } }
       : { status: 503, body: { status: 'error', message: 'not ready', checks } };
@@ -433,12 +436,7 @@ export class AdapterRuntime {
     }
     if (state.logged || (state.loggedAt !== undefined && now - state.loggedAt < READINESS_LOG_WINDOW_MS))
       return;
-    const failing = Object.fromEntries(
-      Object.entries(details).filter(([, d]) => {
-        const v = (d ?? {}) as { ok?: boolean; ready?: boolean; current?: boolean; error?: unknown };
-        return v.ok === false || v.ready === false || v.current === false || v.error !== undefined;
-      }),
-    );
+    const failing = Object.fromEntries(Object.entries(details).filter(([, d]) => checkFailed(d)));
     const extra = {
       ...(state.previousMs === undefined ? {} : { previous_state_ms: state.previousMs }),
       ...(state.unlogged > 0 ? { changes_not_logged: state.unlogged } : {}),
