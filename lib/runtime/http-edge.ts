@@ -18,6 +18,7 @@
 
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /** The request header carrying the edge id to the function (a client's own is replaced). */
@@ -119,8 +120,37 @@ function refuse(req: IncomingMessage, res: ServerResponse, refusal: EdgeRefusal,
   // Node closes a `connection: close` socket once the answer is written, so the rest of the
   // body is drained from the socket itself before the answer is sent.
   drainThen(req, () => {
+    lingerOnClose(req);
     if (!res.writableEnded) res.end(body);
   });
+}
+
+/**
+ * Makes the close that follows a refusal lingering: when Node ends a `connection: close`
+ * exchange it closes the socket as soon as the answer is written, and if the client is still
+ * sending, the unread bytes make the kernel reset the connection, which throws away the
+ * answer the client has not read yet. Instead the answer is followed by a FIN, the rest of the
+ * body is read and discarded, and the socket is closed once the client closes its side, or
+ * after LINGER.ms.
+ */
+function lingerOnClose(req: IncomingMessage): void {
+  if (req.complete) return;
+  const socket = req.socket as Socket & { destroySoon?: () => void };
+  let lingering = false;
+  socket.destroySoon = function lingeringClose(this: Socket) {
+    if (this.destroyed) return;
+    if (lingering) {
+      this.destroy();
+      return;
+    }
+    lingering = true;
+    const timer = setTimeout(() => this.destroy(), LINGER.ms);
+    timer.unref();
+    this.once('end', () => this.destroy());
+    this.once('close', () => clearTimeout(timer));
+    this.end();
+    this.resume();
+  };
 }
 
 /**
@@ -283,7 +313,10 @@ export function guardHttpServer(server: Server, limits: EdgeLimits, hooks: EdgeH
       if (res.statusCode >= 400 && !req.complete && !req.destroyed) {
         drainThen(req, () => {
           // Drained to its end, the connection may be reused; past the linger it is closed.
-          if (!req.complete) res.shouldKeepAlive = false;
+          if (!req.complete) {
+            res.shouldKeepAlive = false;
+            lingerOnClose(req);
+          }
           (end as (...a: unknown[]) => ServerResponse).apply(this, args);
         });
         return this;

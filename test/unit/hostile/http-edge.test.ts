@@ -55,6 +55,17 @@ function rawSocket(): Promise<Socket> {
   });
 }
 
+/** Resolves once `s` can take more writes, or has closed; leaves no listener behind. */
+function drainedOrClosed(s: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      s.off('drain', go).off('close', go);
+      resolve();
+    };
+    s.on('drain', go).on('close', go);
+  });
+}
+
 /**
  * Streams `totalBytes` of `chunk`s as a chunked body after `head`, stopping when the server
  * closes; resolves with the status line it answered and how much was written.
@@ -81,8 +92,7 @@ async function streamChunked(
   const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
   let sent = 0;
   while (sent < totalBytes && !closed && !answer.includes('\r\n')) {
-    if (!s.write(frame))
-      await new Promise((r) => (closed ? r(undefined) : s.once('drain', r).once('close', r)));
+    if (!s.write(frame) && !closed) await drainedOrClosed(s);
     sent += chunk.length;
   }
   if (!closed) s.end('0\r\n\r\n');
@@ -92,6 +102,34 @@ async function streamChunked(
   s.destroy();
   await done;
   return { statusLine: answer.split('\r\n')[0] ?? '', sent };
+}
+
+/**
+ * Writes `totalBytes` of a chunked body after `head` without reading anything, as a client
+ * that only reads its answer once it has sent its request does, then reads what it was
+ * answered. Resolves with the status line, or '' if the connection was reset first.
+ */
+async function streamChunkedThenRead(head: string, totalBytes: number): Promise<string> {
+  const s = await rawSocket();
+  s.pause();
+  let answer = '';
+  let failed = false;
+  s.on('error', () => {
+    failed = true;
+  });
+  const closed = new Promise<void>((resolve) => s.once('close', () => resolve()));
+  s.write(`${head}Transfer-Encoding: chunked\r\n\r\n`);
+  const chunk = Buffer.alloc(MiB, 'a');
+  const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
+  for (let sent = 0; sent < totalBytes && !failed; sent += chunk.length)
+    if (!s.write(frame)) await drainedOrClosed(s);
+  if (!failed) s.end('0\r\n\r\n');
+  s.on('data', (d: Buffer) => {
+    answer += d.toString('latin1');
+  });
+  s.resume();
+  await closed;
+  return answer.split('\r\n')[0] ?? '';
 }
 
 const BINARY_HEAD = {
@@ -223,6 +261,16 @@ describe('bodies cannot grow the process', () => {
     expect(peakRss()).toBeLessThan(POD_LIMIT);
   });
 
+  test('a client still sending past the refusal reads its 415, not a reset', async () => {
+    // The answer comes after 16 MiB have been drained; the client writes 8 MiB more before it
+    // reads anything, so closing the socket at the answer would reset the connection under it.
+    const statusLine = await streamChunkedThenRead(
+      'POST / HTTP/1.1\r\nHost: fn\r\nContent-Type: application/x-www-form-urlencoded\r\n',
+      24 * MiB,
+    );
+    expect(statusLine).toMatch(/^HTTP\/1\.1 415 /);
+  });
+
   test('a declared 600 MB body: 413 from the header alone', async () => {
     const s = await rawSocket();
     let answer = '';
@@ -250,6 +298,14 @@ describe('bodies cannot grow the process', () => {
     );
     expect(peakRss()).toBeLessThan(POD_LIMIT);
     expect((await h.fn.get('/health/liveness')).status).toBe(200);
+  });
+
+  test('a client still sending past the 413 at the body limit reads it, not a reset', async () => {
+    const head = Object.entries({ ...BINARY_HEAD, 'Content-Type': 'application/json' })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    const statusLine = await streamChunkedThenRead(`POST / HTTP/1.1\r\nHost: fn\r\n${head}`, 40 * MiB);
+    expect(statusLine).toMatch(/^HTTP\/1\.1 413 /);
   });
 });
 
